@@ -1,0 +1,112 @@
+/**
+ * Test oracle: decodes a whole ONNX file with onnx-proto (materialising everything) into the RawModel the
+ * streaming reader must produce. Only for small files in tests; the product never decodes a model whole.
+ */
+import { readFileSync } from 'node:fs';
+import { onnx } from 'onnx-proto';
+import {
+  AttributeValue,
+  Dim,
+  OnnxDataType,
+  RawModel,
+  SMALL_TENSOR_MAX_ELEMENTS,
+  TensorStub,
+  ValueInfo,
+} from '../../src/onnx/types';
+
+type LongLike = number | { toString(): string };
+const num = (v: LongLike | null | undefined): number => (v == null ? 0 : typeof v === 'number' ? v : Number(v.toString()));
+
+const NUMERIC_TYPES = new Set<number>([
+  OnnxDataType.FLOAT, OnnxDataType.UINT8, OnnxDataType.INT8, OnnxDataType.UINT16, OnnxDataType.INT16,
+  OnnxDataType.INT32, OnnxDataType.INT64, OnnxDataType.BOOL, OnnxDataType.DOUBLE, OnnxDataType.UINT32,
+  OnnxDataType.UINT64,
+]);
+
+function rawValues(t: onnx.ITensorProto): number[] {
+  const raw = t.rawData!;
+  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  const out: number[] = [];
+  const type = t.dataType ?? 0;
+  const size = ({ 1: 4, 2: 1, 3: 1, 4: 2, 5: 2, 6: 4, 7: 8, 9: 1, 11: 8, 12: 4, 13: 8 } as Record<number, number>)[type];
+  for (let o = 0; o + size <= raw.byteLength; o += size) {
+    switch (type) {
+      case 1: out.push(view.getFloat32(o, true)); break;
+      case 2: case 9: out.push(view.getUint8(o)); break;
+      case 3: out.push(view.getInt8(o)); break;
+      case 4: out.push(view.getUint16(o, true)); break;
+      case 5: out.push(view.getInt16(o, true)); break;
+      case 6: out.push(view.getInt32(o, true)); break;
+      case 7: out.push(Number(view.getBigInt64(o, true))); break;
+      case 11: out.push(view.getFloat64(o, true)); break;
+      case 12: out.push(view.getUint32(o, true)); break;
+      case 13: out.push(Number(view.getBigUint64(o, true))); break;
+    }
+  }
+  return out;
+}
+
+export function tensorStub(t: onnx.ITensorProto): TensorStub {
+  const dims = (t.dims ?? []).map(num);
+  const external = t.dataLocation === 1;
+  const elements = dims.reduce((a, b) => a * b, 1);
+  const typed = [t.floatData, t.int32Data, t.int64Data, t.doubleData, t.uint64Data].find((a) => a && a.length > 0);
+  const inlineByteLength = external ? 0 : (t.rawData?.byteLength ?? 0) || (typed ? typed.length * 8 : 0);
+  const stub: TensorStub = { name: t.name ?? '', dataType: t.dataType ?? 0, dims, external, inlineByteLength };
+  if (!external && NUMERIC_TYPES.has(stub.dataType) && elements <= SMALL_TENSOR_MAX_ELEMENTS) {
+    if (t.rawData && t.rawData.byteLength > 0) stub.values = rawValues(t);
+    else if (typed) stub.values = (typed as LongLike[]).map(num);
+  }
+  return stub;
+}
+
+function attribute(a: onnx.IAttributeProto): AttributeValue {
+  switch (a.type) {
+    case 1: return { kind: 'float', value: a.f ?? 0 };
+    case 2: return { kind: 'int', value: num(a.i) };
+    case 3: return { kind: 'string', value: Buffer.from(a.s ?? []).toString('utf8') };
+    case 4: return { kind: 'tensor', value: tensorStub(a.t!) };
+    case 5: return { kind: 'graph' };
+    case 6: return { kind: 'floats', value: a.floats ?? [] };
+    case 7: return { kind: 'ints', value: (a.ints ?? []).map(num) };
+    case 8: return { kind: 'strings', value: (a.strings ?? []).map((s) => Buffer.from(s).toString('utf8')) };
+    default: return { kind: 'other', type: a.type ?? 0 };
+  }
+}
+
+function valueInfo(v: onnx.IValueInfoProto): ValueInfo {
+  const tt = v.type?.tensorType;
+  const info: ValueInfo = { name: v.name ?? '', elemType: tt?.elemType ?? 0 };
+  if (tt?.shape) {
+    info.shape = (tt.shape.dim ?? []).map((d): Dim =>
+      Object.prototype.hasOwnProperty.call(d, 'dimValue') ? num(d.dimValue) : d.dimParam ? d.dimParam : null,
+    );
+  }
+  return info;
+}
+
+export function decodeWhole(bytes: Uint8Array): RawModel {
+  const m = onnx.ModelProto.decode(bytes);
+  const g = m.graph!;
+  return {
+    irVersion: num(m.irVersion),
+    opsets: (m.opsetImport ?? []).map((o) => ({ domain: o.domain ?? '', version: num(o.version) })),
+    producerName: m.producerName ?? '',
+    graphName: g.name ?? '',
+    nodes: (g.node ?? []).map((n) => ({
+      name: n.name ?? '',
+      opType: n.opType ?? '',
+      domain: n.domain ?? '',
+      inputs: n.input ?? [],
+      outputs: n.output ?? [],
+      attributes: Object.fromEntries((n.attribute ?? []).map((a) => [a.name ?? '', attribute(a)])),
+    })),
+    initializers: (g.initializer ?? []).map(tensorStub),
+    inputs: (g.input ?? []).map(valueInfo),
+    outputs: (g.output ?? []).map(valueInfo),
+    valueInfo: (g.valueInfo ?? []).map(valueInfo),
+    bytesRead: bytes.byteLength,
+  };
+}
+
+export const decodeWholeFile = (path: string): RawModel => decodeWhole(readFileSync(path));
