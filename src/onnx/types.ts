@@ -160,6 +160,7 @@ export enum OnnxErrorCode {
   DUPLICATE_PRODUCER = 'DUPLICATE_PRODUCER',
   CYCLE = 'CYCLE',
   SHAPE_MISMATCH = 'SHAPE_MISMATCH',
+  BAD_INPUT_SHAPE = 'BAD_INPUT_SHAPE',
 }
 
 /** Every failure of the pure ONNX pipeline: a code for the HTTP mapping, a message naming the problem. */

@@ -15,11 +15,20 @@ import {
 } from '../../src/onnx/types';
 
 type LongLike = number | { toString(): string };
-const num = (v: LongLike | null | undefined): number => (v == null ? 0 : typeof v === 'number' ? v : Number(v.toString()));
+const num = (v: LongLike | null | undefined): number =>
+  v == null ? 0 : typeof v === 'number' ? v : Number(v.toString());
 
 const NUMERIC_TYPES = new Set<number>([
-  OnnxDataType.FLOAT, OnnxDataType.UINT8, OnnxDataType.INT8, OnnxDataType.UINT16, OnnxDataType.INT16,
-  OnnxDataType.INT32, OnnxDataType.INT64, OnnxDataType.BOOL, OnnxDataType.DOUBLE, OnnxDataType.UINT32,
+  OnnxDataType.FLOAT,
+  OnnxDataType.UINT8,
+  OnnxDataType.INT8,
+  OnnxDataType.UINT16,
+  OnnxDataType.INT16,
+  OnnxDataType.INT32,
+  OnnxDataType.INT64,
+  OnnxDataType.BOOL,
+  OnnxDataType.DOUBLE,
+  OnnxDataType.UINT32,
   OnnxDataType.UINT64,
 ]);
 
@@ -28,22 +37,72 @@ function rawValues(t: onnx.ITensorProto): number[] {
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const out: number[] = [];
   const type = t.dataType ?? 0;
-  const size = ({ 1: 4, 2: 1, 3: 1, 4: 2, 5: 2, 6: 4, 7: 8, 9: 1, 11: 8, 12: 4, 13: 8 } as Record<number, number>)[type];
+  const size = ({ 1: 4, 2: 1, 3: 1, 4: 2, 5: 2, 6: 4, 7: 8, 9: 1, 11: 8, 12: 4, 13: 8 } as Record<number, number>)[
+    type
+  ];
   for (let o = 0; o + size <= raw.byteLength; o += size) {
     switch (type) {
-      case 1: out.push(view.getFloat32(o, true)); break;
-      case 2: case 9: out.push(view.getUint8(o)); break;
-      case 3: out.push(view.getInt8(o)); break;
-      case 4: out.push(view.getUint16(o, true)); break;
-      case 5: out.push(view.getInt16(o, true)); break;
-      case 6: out.push(view.getInt32(o, true)); break;
-      case 7: out.push(Number(view.getBigInt64(o, true))); break;
-      case 11: out.push(view.getFloat64(o, true)); break;
-      case 12: out.push(view.getUint32(o, true)); break;
-      case 13: out.push(Number(view.getBigUint64(o, true))); break;
+      case 1:
+        out.push(view.getFloat32(o, true));
+        break;
+      case 2:
+      case 9:
+        out.push(view.getUint8(o));
+        break;
+      case 3:
+        out.push(view.getInt8(o));
+        break;
+      case 4:
+        out.push(view.getUint16(o, true));
+        break;
+      case 5:
+        out.push(view.getInt16(o, true));
+        break;
+      case 6:
+        out.push(view.getInt32(o, true));
+        break;
+      case 7:
+        out.push(Number(view.getBigInt64(o, true)));
+        break;
+      case 11:
+        out.push(view.getFloat64(o, true));
+        break;
+      case 12:
+        out.push(view.getUint32(o, true));
+        break;
+      case 13:
+        out.push(Number(view.getBigUint64(o, true)));
+        break;
     }
   }
   return out;
+}
+
+/** Bytes of a varint holding `v` as protobuf writes it: int32 negatives are sign-extended to 64 bits. */
+function varintBytes(v: LongLike): number {
+  let u = BigInt.asUintN(64, BigInt(v.toString()));
+  let n = 1;
+  while (u >= 0x80n) {
+    u >>= 7n;
+    n++;
+  }
+  return n;
+}
+
+/**
+ * Payload bytes of the inline data fields as the file declares them (length prefixes and tags excluded), which is
+ * the same whether a repeated field was written packed or not: raw_data, 4 per float, 8 per double, the varint
+ * size of each integer, and the string_data bytes.
+ */
+function declaredDataBytes(t: onnx.ITensorProto): number {
+  const varints = [...(t.int32Data ?? []), ...(t.int64Data ?? []), ...(t.uint64Data ?? [])] as LongLike[];
+  return (
+    (t.rawData?.byteLength ?? 0) +
+    (t.floatData?.length ?? 0) * 4 +
+    (t.doubleData?.length ?? 0) * 8 +
+    varints.reduce((sum: number, v) => sum + varintBytes(v), 0) +
+    (t.stringData ?? []).reduce((sum, s) => sum + s.byteLength, 0)
+  );
 }
 
 export function tensorStub(t: onnx.ITensorProto): TensorStub {
@@ -51,7 +110,7 @@ export function tensorStub(t: onnx.ITensorProto): TensorStub {
   const external = t.dataLocation === 1;
   const elements = dims.reduce((a, b) => a * b, 1);
   const typed = [t.floatData, t.int32Data, t.int64Data, t.doubleData, t.uint64Data].find((a) => a && a.length > 0);
-  const inlineByteLength = external ? 0 : (t.rawData?.byteLength ?? 0) || (typed ? typed.length * 8 : 0);
+  const inlineByteLength = external ? 0 : declaredDataBytes(t);
   const stub: TensorStub = { name: t.name ?? '', dataType: t.dataType ?? 0, dims, external, inlineByteLength };
   if (!external && NUMERIC_TYPES.has(stub.dataType) && elements <= SMALL_TENSOR_MAX_ELEMENTS) {
     if (t.rawData && t.rawData.byteLength > 0) stub.values = rawValues(t);
@@ -62,15 +121,24 @@ export function tensorStub(t: onnx.ITensorProto): TensorStub {
 
 function attribute(a: onnx.IAttributeProto): AttributeValue {
   switch (a.type) {
-    case 1: return { kind: 'float', value: a.f ?? 0 };
-    case 2: return { kind: 'int', value: num(a.i) };
-    case 3: return { kind: 'string', value: Buffer.from(a.s ?? []).toString('utf8') };
-    case 4: return { kind: 'tensor', value: tensorStub(a.t!) };
-    case 5: return { kind: 'graph' };
-    case 6: return { kind: 'floats', value: a.floats ?? [] };
-    case 7: return { kind: 'ints', value: (a.ints ?? []).map(num) };
-    case 8: return { kind: 'strings', value: (a.strings ?? []).map((s) => Buffer.from(s).toString('utf8')) };
-    default: return { kind: 'other', type: a.type ?? 0 };
+    case 1:
+      return { kind: 'float', value: a.f ?? 0 };
+    case 2:
+      return { kind: 'int', value: num(a.i) };
+    case 3:
+      return { kind: 'string', value: Buffer.from(a.s ?? []).toString('utf8') };
+    case 4:
+      return { kind: 'tensor', value: tensorStub(a.t ?? {}) };
+    case 5:
+      return { kind: 'graph' };
+    case 6:
+      return { kind: 'floats', value: a.floats ?? [] };
+    case 7:
+      return { kind: 'ints', value: (a.ints ?? []).map(num) };
+    case 8:
+      return { kind: 'strings', value: (a.strings ?? []).map((s) => Buffer.from(s).toString('utf8')) };
+    default:
+      return { kind: 'other', type: a.type ?? 0 };
   }
 }
 

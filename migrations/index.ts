@@ -1,0 +1,4 @@
+import { InitialSchema1764244800000 } from './1764244800000-initial-schema';
+
+/** Every migration, oldest first. Listed explicitly so the same list runs from ts (tests) and js (dist). */
+export const MIGRATIONS = [InitialSchema1764244800000];

@@ -1,0 +1,40 @@
+import { INestApplication, LogLevel, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { AppModule } from './app.module';
+import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { DomainExceptionFilter } from './common/domain-exception.filter';
+import { requestIdMiddleware } from './common/request-id.middleware';
+import { AppConfig } from './config/env.schema';
+
+const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
+
+/** Builds the app exactly as `npm start` serves it; tests and the OpenAPI script use the same function. */
+export async function createApp(config: AppConfig, options: { preview?: boolean } = {}): Promise<INestApplication> {
+  const app = await NestFactory.create(AppModule.forRoot(config), {
+    logger: LEVELS.slice(0, LEVELS.indexOf(config.LOG_LEVEL) + 1),
+    preview: options.preview,
+    abortOnError: false,
+    // Uploads are multipart streams read by busboy; JSON bodies stay small.
+    bodyParser: true,
+  });
+  app.use(requestIdMiddleware);
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  // Later filters are tried first: domain codes, then the catch-all.
+  app.useGlobalFilters(new AllExceptionsFilter(), new DomainExceptionFilter());
+  app.enableShutdownHooks();
+  SwaggerModule.setup('docs', app, () => buildOpenApi(app), { jsonDocumentUrl: 'docs-json' });
+  return app;
+}
+
+export function buildOpenApi(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('tiersplit')
+    .setDescription(
+      'Partitioning-as-a-service: upload an ONNX model, describe the end/edge/cloud network, get the latency-optimal split.',
+    )
+    .setVersion('0.1.0')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key (POST /v1/api-keys, admin)' })
+    .build();
+  return SwaggerModule.createDocument(app, config);
+}

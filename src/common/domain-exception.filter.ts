@@ -1,0 +1,86 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus } from '@nestjs/common';
+import type { Response } from 'express';
+import { AuthError, AuthErrorCode } from '../auth/auth.error';
+import { ModelsError, ModelsErrorCode } from '../models/models.error';
+import { OnnxError, OnnxErrorCode } from '../onnx/types';
+import { AppError, assertNever } from './app-error';
+import { errorBody } from './error-body';
+import type { RequestWithId } from './request-id.middleware';
+
+function onnxStatus(code: OnnxErrorCode): HttpStatus {
+  switch (code) {
+    case OnnxErrorCode.NOT_ONNX:
+    case OnnxErrorCode.TRUNCATED:
+    case OnnxErrorCode.MALFORMED:
+    case OnnxErrorCode.EMPTY_GRAPH:
+    case OnnxErrorCode.UNKNOWN_TENSOR:
+    case OnnxErrorCode.DUPLICATE_PRODUCER:
+    case OnnxErrorCode.CYCLE:
+    case OnnxErrorCode.SHAPE_MISMATCH:
+    case OnnxErrorCode.BAD_INPUT_SHAPE:
+      return HttpStatus.BAD_REQUEST;
+    case OnnxErrorCode.FIELD_TOO_LARGE:
+      return HttpStatus.PAYLOAD_TOO_LARGE;
+    case OnnxErrorCode.UNSUPPORTED_OPSET:
+      return HttpStatus.UNPROCESSABLE_ENTITY;
+    default:
+      return assertNever(code);
+  }
+}
+
+function authStatus(code: AuthErrorCode): HttpStatus {
+  switch (code) {
+    case AuthErrorCode.MISSING_KEY:
+    case AuthErrorCode.INVALID_KEY:
+      return HttpStatus.UNAUTHORIZED;
+    case AuthErrorCode.ADMIN_ONLY:
+      return HttpStatus.FORBIDDEN;
+    case AuthErrorCode.KEY_NOT_FOUND:
+      return HttpStatus.NOT_FOUND;
+    case AuthErrorCode.ADMIN_KEY_PROTECTED:
+      return HttpStatus.CONFLICT;
+    default:
+      return assertNever(code);
+  }
+}
+
+function modelsStatus(code: ModelsErrorCode): HttpStatus {
+  switch (code) {
+    case ModelsErrorCode.MODEL_NOT_FOUND:
+      return HttpStatus.NOT_FOUND;
+    case ModelsErrorCode.NOT_MULTIPART:
+      return HttpStatus.UNSUPPORTED_MEDIA_TYPE;
+    case ModelsErrorCode.NO_FILE:
+    case ModelsErrorCode.EMPTY_FILE:
+    case ModelsErrorCode.BAD_FIELD:
+      return HttpStatus.BAD_REQUEST;
+    case ModelsErrorCode.FILE_TOO_LARGE:
+      return HttpStatus.PAYLOAD_TOO_LARGE;
+    default:
+      return assertNever(code);
+  }
+}
+
+export function statusOf(error: AppError | OnnxError): HttpStatus {
+  if (error instanceof OnnxError) return onnxStatus(error.code);
+  if (error instanceof AuthError) return authStatus(error.code);
+  if (error instanceof ModelsError) return modelsStatus(error.code);
+  // An AppError subclass without a mapping is a programming error: surface it loudly, as a 500.
+  throw new Error(`no HTTP status mapping for ${error.name}`);
+}
+
+/** Maps every module's error codes to HTTP statuses; everything else falls through to AllExceptionsFilter. */
+@Catch(AppError, OnnxError)
+export class DomainExceptionFilter implements ExceptionFilter {
+  catch(error: AppError | OnnxError, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const req = http.getRequest<RequestWithId>();
+    const status = statusOf(error);
+    const body = errorBody(status, error.message, {
+      code: error.code,
+      details: error.details,
+      requestId: req.requestId,
+    });
+    http.getResponse<Response>().status(status).json(body);
+  }
+}

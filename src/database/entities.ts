@@ -1,0 +1,6 @@
+import { ApiKeyEntity } from '../auth/entities/api-key.entity';
+import { TenantEntity } from '../auth/entities/tenant.entity';
+import { ModelNodeEntity } from '../models/entities/model-node.entity';
+import { ModelEntity } from '../models/entities/model.entity';
+
+export const ENTITIES = [TenantEntity, ApiKeyEntity, ModelEntity, ModelNodeEntity];

@@ -1,0 +1,30 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { createApp } from './app.factory';
+import { ConfigValidationError, loadConfig } from './config/env.schema';
+
+async function bootstrap(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigValidationError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const app = await createApp(config);
+  await app.listen(config.PORT, config.HOST);
+  const url = (await app.getUrl()).replace('[::1]', 'localhost').replace('0.0.0.0', 'localhost');
+  new Logger('tiersplit').log(
+    `listening on ${url} (${config.DATABASE_URL ? 'PostgreSQL at DATABASE_URL' : `embedded database in ${config.DATA_DIR}`}); Swagger UI at ${url}/docs`,
+  );
+}
+
+bootstrap().catch((error: unknown) => {
+  process.stderr.write(
+    `tiersplit failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,62 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import type { Dim } from '../../onnx/types';
+
+export interface StoredValueInfo {
+  name: string;
+  elemType: number;
+  shape: Dim[] | null;
+}
+
+/** Parses bigint columns, which pg returns as strings, back into numbers (file sizes stay far below 2^53). */
+const bigintAsNumber = { to: (v: number) => v, from: (v: string | null) => (v == null ? v : Number(v)) };
+
+@Entity('models')
+export class ModelEntity {
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Column('uuid', { name: 'tenant_id' })
+  tenantId: string;
+
+  @Column('text')
+  name: string;
+
+  @Column('integer', { name: 'node_count' })
+  nodeCount: number;
+
+  @Column('jsonb')
+  inputs: StoredValueInfo[];
+
+  @Column('jsonb')
+  outputs: StoredValueInfo[];
+
+  @Column('double precision', { name: 'total_macs' })
+  totalMacs: number;
+
+  @Column('double precision')
+  params: number;
+
+  @Column('boolean', { name: 'weights_included' })
+  weightsIncluded: boolean;
+
+  @Column('boolean', { name: 'is_chain' })
+  isChain: boolean;
+
+  @Column('jsonb', { name: 'unsupported_ops' })
+  unsupportedOps: string[];
+
+  @Column('integer', { name: 'unresolved_tensors' })
+  unresolvedTensors: number;
+
+  @Column('integer')
+  opset: number;
+
+  @Column('text')
+  producer: string;
+
+  @Column('bigint', { name: 'file_bytes', transformer: bigintAsNumber })
+  fileBytes: number;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}

@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { basename } from 'node:path';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '../config/env.schema';
+import type { Page } from '../common/pagination';
+import { analyseGraph, IngestedModel, readGraph } from '../onnx/ingest';
+import { ModelNodeEntity } from './entities/model-node.entity';
+import { ModelEntity } from './entities/model.entity';
+import type { LayerDto, ModelDto } from './models.dto';
+import { ModelsError, ModelsErrorCode } from './models.error';
+import { toLayerDto, toModelDto, toStoredValueInfo } from './models.mapper';
+import { receiveUpload } from './upload';
+
+const NODE_INSERT_BATCH = 500;
+const MAX_NAME_LENGTH = 200;
+
+@Injectable()
+export class ModelsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Parses the upload while it streams in, then stores the model and all its nodes in one transaction. */
+  async createFromUpload(tenantId: string, req: IncomingMessage): Promise<ModelDto> {
+    const upload = await receiveUpload(req, { fileField: 'file', maxFileBytes: this.config.MAX_UPLOAD_BYTES }, (file) =>
+      readGraph(file),
+    );
+    const ingested = analyseGraph(upload.result, { inputShapes: parseInputShapes(upload.fields.inputShapes) });
+    const name = modelName(upload.fields.name, upload.filename, upload.result.model.graphName);
+    return toModelDto(await this.store(tenantId, name, ingested));
+  }
+
+  async list(tenantId: string, limit: number, offset: number): Promise<Page<ModelDto>> {
+    const [rows, total] = await this.dataSource.getRepository(ModelEntity).findAndCount({
+      where: { tenantId },
+      order: { createdAt: 'ASC', id: 'ASC' },
+      take: limit,
+      skip: offset,
+    });
+    return { items: rows.map(toModelDto), total };
+  }
+
+  async get(tenantId: string, id: string): Promise<ModelDto> {
+    return toModelDto(await this.find(tenantId, id));
+  }
+
+  async layers(tenantId: string, id: string): Promise<LayerDto[]> {
+    await this.find(tenantId, id);
+    const nodes = await this.dataSource
+      .getRepository(ModelNodeEntity)
+      .find({ where: { modelId: id }, order: { idx: 'ASC' } });
+    return nodes.map(toLayerDto);
+  }
+
+  async remove(tenantId: string, id: string): Promise<void> {
+    const result = await this.dataSource.getRepository(ModelEntity).delete({ id, tenantId });
+    if (!result.affected) throw notFound(id);
+  }
+
+  private async find(tenantId: string, id: string): Promise<ModelEntity> {
+    // Another tenant's model is indistinguishable from a missing one.
+    const model = await this.dataSource.getRepository(ModelEntity).findOneBy({ id, tenantId });
+    if (!model) throw notFound(id);
+    return model;
+  }
+
+  private store(tenantId: string, name: string, ingested: IngestedModel): Promise<ModelEntity> {
+    const { summary, features } = ingested;
+    return this.dataSource.transaction(async (em) => {
+      const model = em.create(ModelEntity, {
+        id: randomUUID(),
+        tenantId,
+        name,
+        nodeCount: summary.nodeCount,
+        inputs: summary.inputs.map(toStoredValueInfo),
+        outputs: summary.outputs.map(toStoredValueInfo),
+        totalMacs: summary.totalMacs,
+        params: summary.params,
+        weightsIncluded: summary.weightsIncluded,
+        isChain: summary.isChain,
+        unsupportedOps: summary.unsupportedOps,
+        unresolvedTensors: summary.unresolvedTensors,
+        opset: summary.opset,
+        producer: summary.producer,
+        fileBytes: summary.fileBytes,
+      });
+      await em.save(model);
+      const nodes = features.map((f) =>
+        em.create(ModelNodeEntity, {
+          modelId: model.id,
+          idx: f.index,
+          name: f.name,
+          opType: f.opType,
+          domain: ingested.graph.nodes[f.index].domain,
+          inputs: f.inputs,
+          inputShapes: f.inputShapes,
+          outputs: f.outputs,
+          attributes: f.attributes,
+          macs: f.macs,
+          params: f.params,
+          inBytes: f.inBytes,
+          outBytes: f.outBytes,
+          isConstant: f.isConstant,
+          macsFallback: f.macsFallback,
+        }),
+      );
+      for (let i = 0; i < nodes.length; i += NODE_INSERT_BATCH) {
+        await em.insert(ModelNodeEntity, nodes.slice(i, i + NODE_INSERT_BATCH));
+      }
+      return model;
+    });
+  }
+}
+
+function notFound(id: string): ModelsError {
+  return new ModelsError(ModelsErrorCode.MODEL_NOT_FOUND, `model '${id}' not found`);
+}
+
+/** The name field when given, else the file name without `.onnx`, else the graph's own name. */
+function modelName(field: string | undefined, filename: string, graphName: string): string {
+  if (field !== undefined) {
+    const trimmed = field.trim();
+    if (trimmed.length === 0 || trimmed.length > MAX_NAME_LENGTH) {
+      throw new ModelsError(ModelsErrorCode.BAD_FIELD, `name must be 1-${MAX_NAME_LENGTH} characters`);
+    }
+    return trimmed;
+  }
+  const fromFile = basename(filename).replace(/\.onnx$/i, '');
+  return (fromFile || graphName || 'model').slice(0, MAX_NAME_LENGTH);
+}
+
+function parseInputShapes(field: string | undefined): Record<string, number[]> | undefined {
+  if (field === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(field);
+  } catch {
+    throw new ModelsError(ModelsErrorCode.BAD_FIELD, 'inputShapes must be JSON, e.g. {"x": [1, 3, 224, 224]}');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ModelsError(ModelsErrorCode.BAD_FIELD, 'inputShapes must be a JSON object of input name → dims');
+  }
+  return parsed as Record<string, number[]>;
+}

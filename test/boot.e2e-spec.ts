@@ -1,0 +1,96 @@
+/**
+ * Boots the built server (`dist/`, what `npm start` runs) as a child process, as a newcomer would.
+ * `npm test` builds first (pretest).
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const MAIN = join(__dirname, '..', 'dist', 'src', 'main.js');
+
+interface Booted {
+  child: ChildProcess;
+  url: string;
+  stdout: () => string;
+}
+
+function run(env: Record<string, string>): ChildProcess {
+  const base = { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'log' };
+  if (process.env.DATABASE_URL) Object.assign(base, { DATABASE_URL: process.env.DATABASE_URL });
+  return spawn(process.execPath, [MAIN], { env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+function boot(env: Record<string, string>): Promise<Booted> {
+  const child = run(env);
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no listen line in 60s:\n${out}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ child, url: match[1], stdout: () => out });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`exited ${code} before listening:\n${out}`)));
+  });
+}
+
+/** Nest closes the app (database included) on SIGTERM, then re-raises the signal. */
+function stop(child: ChildProcess): Promise<number | string | null> {
+  return new Promise((resolve) => {
+    child.removeAllListeners('exit');
+    child.on('exit', (code, signal) => resolve(code ?? signal));
+    child.kill('SIGTERM');
+  });
+}
+
+describe('boot (built server as a child process)', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tiersplit-boot-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('refuses a bad environment with a readable message', async () => {
+    const child = run({ DATA_DIR: dataDir, PORT: 'not-a-port', MAX_UPLOAD_BYTES: '-5' });
+    let err = '';
+    child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect(code).toBe(2);
+    expect(err).toMatch(/Invalid environment/);
+    expect(err).toMatch(/PORT/);
+    expect(err).toMatch(/MAX_UPLOAD_BYTES/);
+  });
+
+  it('generates the admin key at first boot, prints it once, stores it 0600, and keeps it across restarts', async () => {
+    const first = await boot({ DATA_DIR: dataDir });
+    const printed = /Admin API key[^\n]*\n\s+(\S+)/.exec(first.stdout());
+    expect(printed).not.toBeNull();
+    const key = printed![1];
+    const file = join(dataDir, 'admin-key');
+    expect(readFileSync(file, 'utf8').trim()).toBe(key);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(first.stdout()).toMatch(/Swagger UI at http:\/\/\S+\/docs/);
+
+    const auth = { headers: { Authorization: `Bearer ${key}` } };
+    expect((await fetch(`${first.url}/v1/models`, auth)).status).toBe(200);
+    const created = await fetch(`${first.url}/v1/api-keys`, {
+      method: 'POST',
+      headers: { ...auth.headers, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ tenant: `boot-${process.pid}` }),
+    });
+    expect(created.status).toBe(201);
+    const tenantKey = ((await created.json()) as { key: string }).key;
+    expect([0, 'SIGTERM']).toContain(await stop(first.child));
+
+    const second = await boot({ DATA_DIR: dataDir });
+    expect(second.stdout()).not.toContain(key);
+    expect((await fetch(`${second.url}/v1/models`, auth)).status).toBe(200);
+    expect((await fetch(`${second.url}/v1/models`, { headers: { Authorization: `Bearer ${tenantKey}` } })).status).toBe(
+      200,
+    );
+    expect([0, 'SIGTERM']).toContain(await stop(second.child));
+  });
+});
