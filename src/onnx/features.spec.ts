@@ -3,8 +3,9 @@ import { computeFeatures, elementCount, macsOf, tensorBytes } from './features';
 import { buildGraph } from './graph';
 import { inferShapes } from './shapes';
 import { NodeFeatures, OnnxDataType, RawModel } from './types';
+import { SHARED_DATA } from '../../test/support/fixtures';
 
-const DATA = '/work/shared/data';
+const DATA = SHARED_DATA;
 const load = (file: string): NodeFeatures[] => {
   const graph = buildGraph(decodeWholeFile(`${DATA}/${file}`));
   return computeFeatures(graph, inferShapes(graph, { useValueInfo: false }));

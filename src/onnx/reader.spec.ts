@@ -20,8 +20,9 @@ import {
   value,
   varint,
 } from '../../test/support/onnx-builder';
+import { SHARED_DATA } from '../../test/support/fixtures';
 
-const DATA = '/work/shared/data';
+const DATA = SHARED_DATA;
 const FILES = ['graphs', 'generated', 'models', 'third_party'].flatMap((dir) =>
   readdirSync(`${DATA}/${dir}`)
     .filter((f) => f.endsWith('.onnx'))

@@ -4,8 +4,9 @@ import { decodeWholeFile } from '../../../test/support/decode-whole';
 import { buildGraph } from '../graph';
 import { Dim, OnnxDataType, RawModel, ValueInfo } from '../types';
 import { inferShapes } from './index';
+import { SHARED_DATA } from '../../../test/support/fixtures';
 
-const DATA = '/work/shared/data';
+const DATA = SHARED_DATA;
 const DIRS = ['graphs', 'generated', 'models', 'third_party'];
 const FILES = DIRS.flatMap((d) =>
   existsSync(join(DATA, d))
