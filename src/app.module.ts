@@ -5,13 +5,14 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { ModelsModule } from './models/models.module';
+import { PlatformsModule } from './platforms/platforms.module';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, AuthModule, HealthModule, ModelsModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, AuthModule, HealthModule, ModelsModule, PlatformsModule],
     };
   }
 }

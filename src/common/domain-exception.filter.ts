@@ -3,8 +3,10 @@ import type { Response } from 'express';
 import { AuthError, AuthErrorCode } from '../auth/auth.error';
 import { ModelsError, ModelsErrorCode } from '../models/models.error';
 import { OnnxError, OnnxErrorCode } from '../onnx/types';
+import { PlatformsError, PlatformsErrorCode } from '../platforms/platforms.error';
 import { AppError, assertNever } from './app-error';
 import { errorBody } from './error-body';
+import { UploadError, UploadErrorCode } from './upload';
 import type { RequestWithId } from './request-id.middleware';
 
 function onnxStatus(code: OnnxErrorCode): HttpStatus {
@@ -48,14 +50,40 @@ function modelsStatus(code: ModelsErrorCode): HttpStatus {
   switch (code) {
     case ModelsErrorCode.MODEL_NOT_FOUND:
       return HttpStatus.NOT_FOUND;
-    case ModelsErrorCode.NOT_MULTIPART:
-      return HttpStatus.UNSUPPORTED_MEDIA_TYPE;
-    case ModelsErrorCode.NO_FILE:
-    case ModelsErrorCode.EMPTY_FILE:
     case ModelsErrorCode.BAD_FIELD:
       return HttpStatus.BAD_REQUEST;
-    case ModelsErrorCode.FILE_TOO_LARGE:
+    default:
+      return assertNever(code);
+  }
+}
+
+function uploadStatus(code: UploadErrorCode): HttpStatus {
+  switch (code) {
+    case UploadErrorCode.NOT_MULTIPART:
+      return HttpStatus.UNSUPPORTED_MEDIA_TYPE;
+    case UploadErrorCode.NO_FILE:
+    case UploadErrorCode.MALFORMED_MULTIPART:
+      return HttpStatus.BAD_REQUEST;
+    case UploadErrorCode.FILE_TOO_LARGE:
       return HttpStatus.PAYLOAD_TOO_LARGE;
+    default:
+      return assertNever(code);
+  }
+}
+
+function platformsStatus(code: PlatformsErrorCode): HttpStatus {
+  switch (code) {
+    case PlatformsErrorCode.PLATFORM_NOT_FOUND:
+      return HttpStatus.NOT_FOUND;
+    case PlatformsErrorCode.SLUG_TAKEN:
+      return HttpStatus.CONFLICT;
+    case PlatformsErrorCode.REFERENCE_READ_ONLY:
+      return HttpStatus.FORBIDDEN;
+    case PlatformsErrorCode.UNKNOWN_NODES:
+    case PlatformsErrorCode.DUPLICATE_NODES:
+    case PlatformsErrorCode.BAD_TRACE:
+    case PlatformsErrorCode.BAD_FIELD:
+      return HttpStatus.BAD_REQUEST;
     default:
       return assertNever(code);
   }
@@ -65,6 +93,8 @@ export function statusOf(error: AppError | OnnxError): HttpStatus {
   if (error instanceof OnnxError) return onnxStatus(error.code);
   if (error instanceof AuthError) return authStatus(error.code);
   if (error instanceof ModelsError) return modelsStatus(error.code);
+  if (error instanceof UploadError) return uploadStatus(error.code);
+  if (error instanceof PlatformsError) return platformsStatus(error.code);
   // An AppError subclass without a mapping is a programming error: surface it loudly, as a 500.
   throw new Error(`no HTTP status mapping for ${error.name}`);
 }

@@ -2,5 +2,7 @@ import { ApiKeyEntity } from '../auth/entities/api-key.entity';
 import { TenantEntity } from '../auth/entities/tenant.entity';
 import { ModelNodeEntity } from '../models/entities/model-node.entity';
 import { ModelEntity } from '../models/entities/model.entity';
+import { MeasurementEntity } from '../platforms/entities/measurement.entity';
+import { PlatformEntity } from '../platforms/entities/platform.entity';
 
-export const ENTITIES = [TenantEntity, ApiKeyEntity, ModelEntity, ModelNodeEntity];
+export const ENTITIES = [TenantEntity, ApiKeyEntity, ModelEntity, ModelNodeEntity, PlatformEntity, MeasurementEntity];

@@ -5,13 +5,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/env.schema';
 import type { Page } from '../common/pagination';
+import { receiveUpload } from '../common/upload';
 import { analyseGraph, IngestedModel, readGraph } from '../onnx/ingest';
 import { ModelNodeEntity } from './entities/model-node.entity';
 import { ModelEntity } from './entities/model.entity';
 import type { LayerDto, ModelDto } from './models.dto';
 import { ModelsError, ModelsErrorCode } from './models.error';
 import { toLayerDto, toModelDto, toStoredValueInfo } from './models.mapper';
-import { receiveUpload } from './upload';
 
 const NODE_INSERT_BATCH = 500;
 const MAX_NAME_LENGTH = 200;
@@ -25,8 +25,10 @@ export class ModelsService {
 
   /** Parses the upload while it streams in, then stores the model and all its nodes in one transaction. */
   async createFromUpload(tenantId: string, req: IncomingMessage): Promise<ModelDto> {
-    const upload = await receiveUpload(req, { fileField: 'file', maxFileBytes: this.config.MAX_UPLOAD_BYTES }, (file) =>
-      readGraph(file),
+    const upload = await receiveUpload(
+      req,
+      { fileField: 'file', maxFileBytes: this.config.MAX_UPLOAD_BYTES, limitName: 'MAX_UPLOAD_BYTES' },
+      (file) => readGraph(file),
     );
     const ingested = analyseGraph(upload.result, { inputShapes: parseInputShapes(upload.fields.inputShapes) });
     const name = modelName(upload.fields.name, upload.filename, upload.result.model.graphName);

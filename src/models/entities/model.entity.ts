@@ -15,8 +15,9 @@ export class ModelEntity {
   @PrimaryColumn('uuid')
   id: string;
 
-  @Column('uuid', { name: 'tenant_id' })
-  tenantId: string;
+  /** Null for the reference models shipped with the reference platforms. */
+  @Column('uuid', { name: 'tenant_id', nullable: true })
+  tenantId: string | null;
 
   @Column('text')
   name: string;

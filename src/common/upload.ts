@@ -1,6 +1,16 @@
 import type { IncomingMessage } from 'node:http';
 import busboy from 'busboy';
-import { ModelsError, ModelsErrorCode } from './models.error';
+import { AppError } from './app-error';
+
+export enum UploadErrorCode {
+  NOT_MULTIPART = 'NOT_MULTIPART',
+  NO_FILE = 'NO_FILE',
+  FILE_TOO_LARGE = 'FILE_TOO_LARGE',
+  MALFORMED_MULTIPART = 'MALFORMED_MULTIPART',
+}
+
+/** Errors of receiving a multipart upload, shared by every module that takes files. */
+export class UploadError extends AppError<UploadErrorCode> {}
 
 /** Multipart bodies carry a little framing around the file; anything declared beyond this slack is refused early. */
 const FRAMING_SLACK_BYTES = 1024 * 1024;
@@ -8,6 +18,8 @@ const FRAMING_SLACK_BYTES = 1024 * 1024;
 export interface UploadLimits {
   fileField: string;
   maxFileBytes: number;
+  /** How the limit is called in the error message (e.g. the setting that raises it). */
+  limitName: string;
 }
 
 export interface Upload<T> {
@@ -29,12 +41,12 @@ export function receiveUpload<T>(
   const contentType = req.headers['content-type'] ?? '';
   if (!contentType.toLowerCase().startsWith('multipart/form-data')) {
     return Promise.reject(
-      new ModelsError(ModelsErrorCode.NOT_MULTIPART, `expected multipart/form-data with a '${limits.fileField}' field`),
+      new UploadError(UploadErrorCode.NOT_MULTIPART, `expected multipart/form-data with a '${limits.fileField}' field`),
     );
   }
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limits.maxFileBytes + FRAMING_SLACK_BYTES) {
-    return Promise.reject(tooLarge(limits.maxFileBytes));
+    return Promise.reject(tooLarge(limits));
   }
   return new Promise((resolve, reject) => {
     const fields: Record<string, string> = {};
@@ -60,12 +72,12 @@ export function receiveUpload<T>(
     parser.on('error', (error: Error) => {
       req.unpipe(parser);
       req.resume();
-      reject(new ModelsError(ModelsErrorCode.BAD_FIELD, `malformed multipart body: ${error.message}`));
+      reject(new UploadError(UploadErrorCode.MALFORMED_MULTIPART, `malformed multipart body: ${error.message}`));
     });
     parser.on('close', () => {
-      if (overLimit) return reject(tooLarge(limits.maxFileBytes));
+      if (overLimit) return reject(tooLarge(limits));
       if (!consumed) {
-        return reject(new ModelsError(ModelsErrorCode.NO_FILE, `no file in multipart field '${limits.fileField}'`));
+        return reject(new UploadError(UploadErrorCode.NO_FILE, `no file in multipart field '${limits.fileField}'`));
       }
       consumed.then((result) => resolve({ result, filename, fields }), reject);
     });
@@ -73,8 +85,13 @@ export function receiveUpload<T>(
   });
 }
 
-function tooLarge(maxBytes: number): ModelsError {
-  return new ModelsError(ModelsErrorCode.FILE_TOO_LARGE, `file is larger than MAX_UPLOAD_BYTES (${maxBytes} bytes)`, {
-    maxBytes,
-  });
+function tooLarge(limits: UploadLimits): UploadError {
+  const maxBytes = limits.maxFileBytes;
+  return new UploadError(
+    UploadErrorCode.FILE_TOO_LARGE,
+    `file is larger than ${limits.limitName} (${maxBytes} bytes)`,
+    {
+      maxBytes,
+    },
+  );
 }

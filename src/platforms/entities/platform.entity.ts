@@ -1,0 +1,35 @@
+import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+
+export type PlatformKind = 'cpu' | 'gpu' | 'npu' | 'other';
+export const PLATFORM_KINDS: PlatformKind[] = ['cpu', 'gpu', 'npu', 'other'];
+
+@Entity('platforms')
+export class PlatformEntity {
+  @PrimaryColumn('uuid')
+  id: string;
+
+  /** Null for reference platforms, which every tenant sees and none may change. */
+  @Column('uuid', { name: 'tenant_id', nullable: true })
+  tenantId: string | null;
+
+  @Column('text')
+  slug: string;
+
+  @Column('text')
+  name: string;
+
+  @Column('text')
+  kind: PlatformKind;
+
+  @Column('text')
+  description: string;
+
+  @Column('uuid', { name: 'derived_from_id', nullable: true })
+  derivedFromId: string | null;
+
+  @Column('double precision', { nullable: true })
+  scale: number | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}

@@ -1,0 +1,166 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsPositive,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+import { PageQueryDto } from '../common/pagination';
+import { PLATFORM_KINDS, PlatformKind } from './entities/platform.entity';
+
+export class CreatePlatformDto {
+  @ApiProperty({ example: 'pixel-7', description: 'unique per tenant; names the platform everywhere in the API' })
+  @Matches(/^(?!ref-)[a-z0-9][a-z0-9-]{0,62}$/, {
+    message: "slug must be 1-63 lowercase letters, digits or '-', and not start with the reserved 'ref-'",
+  })
+  slug: string;
+
+  @ApiProperty({ example: 'Pixel 7 (Tensor G2, CPU)' })
+  @IsString()
+  @MaxLength(200)
+  name: string;
+
+  @ApiProperty({ enum: PLATFORM_KINDS })
+  @IsIn(PLATFORM_KINDS)
+  kind: PlatformKind;
+
+  @ApiPropertyOptional({ default: '' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  description?: string;
+}
+
+export class PlatformDto {
+  @ApiProperty({ example: 'ref-cpu1' })
+  slug: string;
+
+  @ApiProperty()
+  name: string;
+
+  @ApiProperty({ enum: PLATFORM_KINDS })
+  kind: PlatformKind;
+
+  @ApiProperty()
+  description: string;
+
+  @ApiProperty({ description: 'reference platforms are shared by every tenant and read-only' })
+  reference: boolean;
+
+  @ApiProperty()
+  createdAt: Date;
+}
+
+export class PlatformPageDto {
+  @ApiProperty({ type: [PlatformDto] })
+  items: PlatformDto[];
+
+  @ApiProperty()
+  total: number;
+}
+
+export class NodeMeasurementDto {
+  @ApiProperty({
+    example: '/features/features.0/Conv',
+    description: 'node name as GET /v1/models/{id}/layers gives it',
+  })
+  @IsString()
+  node: string;
+
+  @ApiProperty({ example: 1794, description: 'median latency in microseconds (> 0)' })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @IsPositive()
+  medianUs: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @IsPositive()
+  p10Us?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @IsPositive()
+  p90Us?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsInt()
+  @IsPositive()
+  runs?: number;
+}
+
+export class CreateMeasurementsDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  modelId: string;
+
+  @ApiProperty({ type: [NodeMeasurementDto] })
+  @ValidateNested({ each: true })
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100_000)
+  @Type(() => NodeMeasurementDto)
+  nodes: NodeMeasurementDto[];
+}
+
+export class MeasurementDto {
+  @ApiProperty({ format: 'uuid' })
+  modelId: string;
+
+  @ApiProperty()
+  node: string;
+
+  @ApiProperty()
+  nodeIndex: number;
+
+  @ApiProperty()
+  medianUs: number;
+
+  @ApiProperty({ nullable: true, type: Number })
+  p10Us: number | null;
+
+  @ApiProperty({ nullable: true, type: Number })
+  p90Us: number | null;
+
+  @ApiProperty({ nullable: true, type: Number })
+  runs: number | null;
+
+  @ApiProperty({ enum: ['upload', 'trace', 'reference', 'profile'] })
+  source: string;
+}
+
+export class MeasurementPageDto {
+  @ApiProperty({ type: [MeasurementDto] })
+  items: MeasurementDto[];
+
+  @ApiProperty()
+  total: number;
+}
+
+export class MeasurementsWrittenDto {
+  @ApiProperty({ description: 'nodes measured (new or replaced)' })
+  written: number;
+
+  @ApiPropertyOptional({ description: 'for traces: profiled runs, and those kept after dropping the warm-up' })
+  runsTotal?: number;
+
+  @ApiPropertyOptional()
+  runsUsed?: number;
+}
+
+export class MeasurementsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'only this model' })
+  @IsOptional()
+  @IsUUID()
+  modelId?: string;
+}
