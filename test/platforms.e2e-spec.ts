@@ -52,6 +52,32 @@ describe('platforms and measurements (e2e)', () => {
     );
   });
 
+  it('defines derived platforms: a base and a scale, checked', async () => {
+    const res = await api(t)
+      .post('/v1/platforms')
+      .set(bearer(key))
+      .send({ slug: 'pixel-7-slow', name: 'Pixel 7 in power-saving mode', derivedFrom: 'pixel-7', scale: 2.5 })
+      .expect(201);
+    expect(res.body).toMatchObject({ kind: 'cpu', derivedFrom: 'pixel-7', scale: 2.5 });
+    const got = await api(t).get('/v1/platforms/pixel-7-slow').set(bearer(key)).expect(200);
+    expect(got.body).toMatchObject({ derivedFrom: 'pixel-7', scale: 2.5 });
+
+    const bad = [
+      [{ slug: 'd1', name: 'x', derivedFrom: 'pixel-7' }, 400, /scale/],
+      [{ slug: 'd2', name: 'x', derivedFrom: 'pixel-7', scale: 0 }, 400, /scale/],
+      [{ slug: 'd3', name: 'x', derivedFrom: 'pixel-7', scale: 'fast' }, 400, /scale/],
+      [{ slug: 'd4', name: 'x', kind: 'cpu', scale: 2 }, 400, /derivedFrom/],
+      [{ slug: 'd5', name: 'x', derivedFrom: 'no-such-base', scale: 2 }, 404, /no-such-base/],
+    ] as const;
+    for (const [body, status, message] of bad) {
+      const r = await api(t).post('/v1/platforms').set(bearer(key)).send(body);
+      expect({ status: r.status, message: r.body.message }).toEqual({
+        status,
+        message: expect.stringMatching(message),
+      });
+    }
+  });
+
   it('takes JSON measurements, replaces a node measured again, and lists them', async () => {
     const res = await measure({
       modelId: mnistId,

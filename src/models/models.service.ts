@@ -69,7 +69,8 @@ export class ModelsService {
     return model;
   }
 
-  private store(tenantId: string, name: string, ingested: IngestedModel): Promise<ModelEntity> {
+  /** Stores an ingested model and all its nodes in one transaction; a null tenant marks a shared reference model. */
+  store(tenantId: string | null, name: string, ingested: IngestedModel): Promise<ModelEntity> {
     const { summary, features } = ingested;
     return this.dataSource.transaction(async (em) => {
       const model = em.create(ModelEntity, {

@@ -24,7 +24,7 @@ import {
   PlatformDto,
   PlatformPageDto,
 } from './platforms.dto';
-import { PlatformsService, toPlatformDto } from './platforms.service';
+import { PlatformsService } from './platforms.service';
 
 @ApiTags('platforms')
 @ApiBearerAuth()
@@ -36,9 +36,12 @@ export class PlatformsController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Create a platform (a device or server type that runs models)' })
+  @ApiOperation({
+    summary: 'Create a platform (a device or server type that runs models)',
+    description: 'With `derivedFrom` and `scale`, a derived platform: its latencies are the base platform’s × scale.',
+  })
   @ApiCreatedResponse({ type: PlatformDto })
-  @ApiErrors(400, 401, 409)
+  @ApiErrors(400, 401, 404, 409)
   create(@CurrentPrincipal() principal: Principal, @Body() body: CreatePlatformDto): Promise<PlatformDto> {
     return this.platforms.create(principal.tenantId, body);
   }
@@ -55,8 +58,8 @@ export class PlatformsController {
   @ApiOperation({ summary: 'One platform' })
   @ApiOkResponse({ type: PlatformDto })
   @ApiErrors(401, 404)
-  async get(@CurrentPrincipal() principal: Principal, @Param('slug') slug: string): Promise<PlatformDto> {
-    return toPlatformDto(await this.platforms.resolve(principal.tenantId, slug));
+  get(@CurrentPrincipal() principal: Principal, @Param('slug') slug: string): Promise<PlatformDto> {
+    return this.platforms.describe(principal.tenantId, slug);
   }
 
   @Post(':slug/measurements')

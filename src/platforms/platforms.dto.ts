@@ -11,7 +11,9 @@ import {
   IsString,
   IsUUID,
   Matches,
+  Max,
   MaxLength,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { PageQueryDto } from '../common/pagination';
@@ -29,7 +31,8 @@ export class CreatePlatformDto {
   @MaxLength(200)
   name: string;
 
-  @ApiProperty({ enum: PLATFORM_KINDS })
+  @ApiProperty({ enum: PLATFORM_KINDS, description: "defaults to the base platform's kind when derivedFrom is given" })
+  @ValidateIf((o: CreatePlatformDto) => o.derivedFrom === undefined || o.kind !== undefined)
   @IsIn(PLATFORM_KINDS)
   kind: PlatformKind;
 
@@ -38,6 +41,24 @@ export class CreatePlatformDto {
   @IsString()
   @MaxLength(2000)
   description?: string;
+
+  @ApiPropertyOptional({
+    example: 'ref-cpu1',
+    description: "a derived platform predicts `scale` × this platform's latencies",
+  })
+  @ValidateIf((o: CreatePlatformDto) => o.derivedFrom !== undefined || o.scale !== undefined)
+  @IsString({ message: 'derivedFrom (the base platform slug) is required with scale' })
+  derivedFrom?: string;
+
+  @ApiPropertyOptional({ example: 4.5, description: 'with derivedFrom: latency multiplier (> 0)' })
+  @ValidateIf((o: CreatePlatformDto) => o.scale !== undefined || o.derivedFrom !== undefined)
+  @IsNumber(
+    { allowNaN: false, allowInfinity: false },
+    { message: 'scale must be a finite number; give it with derivedFrom' },
+  )
+  @IsPositive()
+  @Max(1e6)
+  scale?: number;
 }
 
 export class PlatformDto {
@@ -55,6 +76,12 @@ export class PlatformDto {
 
   @ApiProperty({ description: 'reference platforms are shared by every tenant and read-only' })
   reference: boolean;
+
+  @ApiPropertyOptional({ description: 'slug of the base platform of a derived platform' })
+  derivedFrom?: string;
+
+  @ApiPropertyOptional({ description: "a derived platform's latencies are the base platform's × scale" })
+  scale?: number;
 
   @ApiProperty()
   createdAt: Date;

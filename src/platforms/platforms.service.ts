@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { Brackets, DataSource } from 'typeorm';
+import { Brackets, DataSource, In } from 'typeorm';
 import type { Page } from '../common/pagination';
 import { PlatformEntity } from './entities/platform.entity';
 import { CreatePlatformDto, PlatformDto } from './platforms.dto';
 import { PlatformsError, PlatformsErrorCode } from './platforms.error';
 
-export function toPlatformDto(p: PlatformEntity): PlatformDto {
+export function toPlatformDto(p: PlatformEntity, base?: PlatformEntity): PlatformDto {
+  const derived = base && p.scale !== null ? { derivedFrom: base.slug, scale: p.scale } : {};
   return {
+    ...derived,
     slug: p.slug,
     name: p.name,
     kind: p.kind,
@@ -23,6 +25,7 @@ export class PlatformsService {
   constructor(private readonly dataSource: DataSource) {}
 
   async create(tenantId: string, dto: CreatePlatformDto): Promise<PlatformDto> {
+    const base = dto.derivedFrom === undefined ? undefined : await this.resolve(tenantId, dto.derivedFrom);
     return this.dataSource.transaction(async (em) => {
       const taken = await em.existsBy(PlatformEntity, { tenantId, slug: dto.slug });
       if (taken) throw new PlatformsError(PlatformsErrorCode.SLUG_TAKEN, `platform '${dto.slug}' already exists`);
@@ -31,12 +34,12 @@ export class PlatformsService {
         tenantId,
         slug: dto.slug,
         name: dto.name,
-        kind: dto.kind,
+        kind: dto.kind ?? base!.kind,
         description: dto.description ?? '',
-        derivedFromId: null,
-        scale: null,
+        derivedFromId: base?.id ?? null,
+        scale: base ? dto.scale! : null,
       });
-      return toPlatformDto(await em.save(row));
+      return toPlatformDto(await em.save(row), base);
     });
   }
 
@@ -50,7 +53,8 @@ export class PlatformsService {
       .take(limit)
       .skip(offset)
       .getManyAndCount();
-    return { items: rows.map(toPlatformDto), total };
+    const bases = await this.basesOf(rows);
+    return { items: rows.map((p) => toPlatformDto(p, bases.get(p.derivedFromId ?? ''))), total };
   }
 
   /** Another tenant's platform is indistinguishable from a missing one. */
@@ -64,6 +68,18 @@ export class PlatformsService {
     if (rows.length === 0)
       throw new PlatformsError(PlatformsErrorCode.PLATFORM_NOT_FOUND, `platform '${slug}' not found`);
     return rows[0];
+  }
+
+  async describe(tenantId: string, slug: string): Promise<PlatformDto> {
+    const platform = await this.resolve(tenantId, slug);
+    return toPlatformDto(platform, (await this.basesOf([platform])).get(platform.derivedFromId ?? ''));
+  }
+
+  private async basesOf(platforms: PlatformEntity[]): Promise<Map<string, PlatformEntity>> {
+    const ids = [...new Set(platforms.map((p) => p.derivedFromId).filter((id): id is string => id !== null))];
+    if (ids.length === 0) return new Map();
+    const bases = await this.dataSource.getRepository(PlatformEntity).findBy({ id: In(ids) });
+    return new Map(bases.map((b) => [b.id, b]));
   }
 
   /** A platform the tenant may write measurements to. */

@@ -1,0 +1,91 @@
+/**
+ * Solver bench (issue 5): median solve time for chains and random layered DAGs of 100, 1,000 and 10,000 nodes
+ * (width ~4, up to 3 inputs per node), 3 tiers; "optimum" alone and the "whole plan" (optimum, six baselines,
+ * bandwidth regions of link 1 over [0.1, 1000] Mbps). Prints a markdown table.
+ *
+ *   node bench/run-ts.js bench/solver/run.ts [--reps N]
+ */
+import { performance } from 'node:perf_hooks';
+import { bandwidthRegions } from '../../src/planning/bandwidth-regions';
+import { baselines } from '../../src/planning/baselines';
+import { prepare, PreparedGraph } from '../../src/planning/cost-model';
+import { layeredDag, randomChain, rng } from '../../src/planning/random-graphs';
+import { solvePrepared } from '../../src/planning/solve';
+import { PlanGraph, PlanNetwork } from '../../src/planning/types';
+
+// WiFi end–edge and WAN edge–cloud, the presets of issue 5.
+const network: PlanNetwork = {
+  tiers: 3,
+  links: [
+    { uplinkMbps: 18.88, downlinkMbps: 54, rttMs: 10 },
+    { uplinkMbps: 100, downlinkMbps: 100, rttMs: 40 },
+  ],
+};
+const TIERS = ['end', 'edge', 'cloud'];
+const TARGETS: Record<number, { optimum?: number; whole?: number }> = {
+  1000: { optimum: 3, whole: 25 },
+  10000: { optimum: 30 },
+};
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+function time(reps: number, fn: () => void): number {
+  for (let i = 0; i < Math.min(5, reps); i++) fn(); // warm-up: JIT and the flow network's buffers
+  const samples: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const start = performance.now();
+    fn();
+    samples.push(performance.now() - start);
+  }
+  return median(samples);
+}
+
+function wholePlan(pg: PreparedGraph): number {
+  const optimum = solvePrepared(pg, network)!;
+  const six = baselines(pg, network, TIERS);
+  const regions = bandwidthRegions(pg, network, 1, 0.1, 1000);
+  return optimum.cost.totalMs + six.length + regions.length;
+}
+
+const fmt = (ms: number): string => (ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
+const verdict = (ms: number, target?: number): string =>
+  target === undefined ? '' : ms <= target ? ` (≤ ${target} ✓)` : ` (> ${target} ✗)`;
+
+function main(): void {
+  const repsArg = process.argv.indexOf('--reps');
+  const reps = repsArg > 0 ? Number(process.argv[repsArg + 1]) : 15;
+  const rows: string[] = [];
+  for (const shape of ['chain', 'layered DAG'] as const) {
+    for (const n of [100, 1000, 10000]) {
+      const r = rng(n + (shape === 'chain' ? 1 : 2));
+      const graph: PlanGraph = shape === 'chain' ? randomChain(r, n, 3) : layeredDag(r, n);
+      const edges = graph.tensors.reduce((sum, t) => sum + t.consumers.length, 0);
+      const k = n >= 10000 ? Math.max(5, Math.ceil(reps / 2)) : reps;
+      const prepareMs = time(k, () => prepare(graph));
+      const pg = prepare(graph);
+      const optimumMs = time(k, () => solvePrepared(pg, network));
+      const wholeMs = time(k, () => wholePlan(pg));
+      const plan = solvePrepared(pg, network)!;
+      const used = new Set(plan.assignment).size;
+      const regions = bandwidthRegions(pg, network, 1, 0.1, 1000).length;
+      const target = TARGETS[n] ?? {};
+      rows.push(
+        `| ${shape} | ${n} | ${edges} | ${fmt(prepareMs)} | ${fmt(optimumMs)}${verdict(optimumMs, target.optimum)} | ` +
+          `${fmt(wholeMs)}${verdict(wholeMs, target.whole)} | ${regions} | ${used} | ${plan.cost.totalMs.toFixed(1)} |`,
+      );
+    }
+  }
+  process.stdout.write(
+    `Solver bench, 3 tiers (WiFi end–edge, WAN edge–cloud), median of ${reps} runs (5+ for 10,000 nodes) after warm-up, ` +
+      `Node ${process.version}\n\n` +
+      '| graph | nodes | edges | prepare ms | optimum ms | whole plan ms | regions (link 1) | tiers used | plan totalMs |\n' +
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|\n' +
+      rows.join('\n') +
+      '\n',
+  );
+}
+
+main();
