@@ -5,6 +5,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { ModelsModule } from './models/models.module';
+import { NetworksModule } from './networks/networks.module';
 import { PlatformsModule } from './platforms/platforms.module';
 
 @Module({})
@@ -12,7 +13,15 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, AuthModule, HealthModule, ModelsModule, PlatformsModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        AuthModule,
+        HealthModule,
+        ModelsModule,
+        PlatformsModule,
+        NetworksModule,
+      ],
     };
   }
 }

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus } from '@nestjs/commo
 import type { Response } from 'express';
 import { AuthError, AuthErrorCode } from '../auth/auth.error';
 import { ModelsError, ModelsErrorCode } from '../models/models.error';
+import { NetworksError, NetworksErrorCode } from '../networks/networks.error';
 import { OnnxError, OnnxErrorCode } from '../onnx/types';
 import { PlatformsError, PlatformsErrorCode } from '../platforms/platforms.error';
 import { AppError, assertNever } from './app-error';
@@ -89,12 +90,24 @@ function platformsStatus(code: PlatformsErrorCode): HttpStatus {
   }
 }
 
+function networksStatus(code: NetworksErrorCode): HttpStatus {
+  switch (code) {
+    case NetworksErrorCode.NETWORK_NOT_FOUND:
+      return HttpStatus.NOT_FOUND;
+    case NetworksErrorCode.BAD_NETWORK:
+      return HttpStatus.BAD_REQUEST;
+    default:
+      return assertNever(code);
+  }
+}
+
 export function statusOf(error: AppError | OnnxError): HttpStatus {
   if (error instanceof OnnxError) return onnxStatus(error.code);
   if (error instanceof AuthError) return authStatus(error.code);
   if (error instanceof ModelsError) return modelsStatus(error.code);
   if (error instanceof UploadError) return uploadStatus(error.code);
   if (error instanceof PlatformsError) return platformsStatus(error.code);
+  if (error instanceof NetworksError) return networksStatus(error.code);
   // An AppError subclass without a mapping is a programming error: surface it loudly, as a 500.
   throw new Error(`no HTTP status mapping for ${error.name}`);
 }

@@ -2,7 +2,16 @@ import { ApiKeyEntity } from '../auth/entities/api-key.entity';
 import { TenantEntity } from '../auth/entities/tenant.entity';
 import { ModelNodeEntity } from '../models/entities/model-node.entity';
 import { ModelEntity } from '../models/entities/model.entity';
+import { NetworkEntity } from '../networks/entities/network.entity';
 import { MeasurementEntity } from '../platforms/entities/measurement.entity';
 import { PlatformEntity } from '../platforms/entities/platform.entity';
 
-export const ENTITIES = [TenantEntity, ApiKeyEntity, ModelEntity, ModelNodeEntity, PlatformEntity, MeasurementEntity];
+export const ENTITIES = [
+  TenantEntity,
+  ApiKeyEntity,
+  ModelEntity,
+  ModelNodeEntity,
+  PlatformEntity,
+  MeasurementEntity,
+  NetworkEntity,
+];
