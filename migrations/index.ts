@@ -1,6 +1,12 @@
 import { InitialSchema1764244800000 } from './1764244800000-initial-schema';
 import { PlatformsMeasurements1764259200000 } from './1764259200000-platforms-measurements';
 import { Networks1764262800000 } from './1764262800000-networks';
+import { Plans1764266400000 } from './1764266400000-plans';
 
 /** Every migration, oldest first. Listed explicitly so the same list runs from ts (tests) and js (dist). */
-export const MIGRATIONS = [InitialSchema1764244800000, PlatformsMeasurements1764259200000, Networks1764262800000];
+export const MIGRATIONS = [
+  InitialSchema1764244800000,
+  PlatformsMeasurements1764259200000,
+  Networks1764262800000,
+  Plans1764266400000,
+];

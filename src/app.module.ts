@@ -6,7 +6,9 @@ import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { ModelsModule } from './models/models.module';
 import { NetworksModule } from './networks/networks.module';
+import { PlansModule } from './plans/plans.module';
 import { PlatformsModule } from './platforms/platforms.module';
+import { PredictionsModule } from './predictions/predictions.module';
 
 @Module({})
 export class AppModule {
@@ -21,6 +23,8 @@ export class AppModule {
         ModelsModule,
         PlatformsModule,
         NetworksModule,
+        PredictionsModule,
+        PlansModule,
       ],
     };
   }

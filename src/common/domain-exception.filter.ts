@@ -4,7 +4,9 @@ import { AuthError, AuthErrorCode } from '../auth/auth.error';
 import { ModelsError, ModelsErrorCode } from '../models/models.error';
 import { NetworksError, NetworksErrorCode } from '../networks/networks.error';
 import { OnnxError, OnnxErrorCode } from '../onnx/types';
+import { PlansError, PlansErrorCode } from '../plans/plans.error';
 import { PlatformsError, PlatformsErrorCode } from '../platforms/platforms.error';
+import { PredictionsError, PredictionsErrorCode } from '../predictions/predictions.error';
 import { AppError, assertNever } from './app-error';
 import { errorBody } from './error-body';
 import { UploadError, UploadErrorCode } from './upload';
@@ -101,6 +103,26 @@ function networksStatus(code: NetworksErrorCode): HttpStatus {
   }
 }
 
+function predictionsStatus(code: PredictionsErrorCode): HttpStatus {
+  switch (code) {
+    case PredictionsErrorCode.NO_PREDICTOR:
+      return HttpStatus.CONFLICT;
+    default:
+      return assertNever(code);
+  }
+}
+
+function plansStatus(code: PlansErrorCode): HttpStatus {
+  switch (code) {
+    case PlansErrorCode.PLAN_NOT_FOUND:
+      return HttpStatus.NOT_FOUND;
+    case PlansErrorCode.BAD_PLAN_REQUEST:
+      return HttpStatus.BAD_REQUEST;
+    default:
+      return assertNever(code);
+  }
+}
+
 export function statusOf(error: AppError | OnnxError): HttpStatus {
   if (error instanceof OnnxError) return onnxStatus(error.code);
   if (error instanceof AuthError) return authStatus(error.code);
@@ -108,6 +130,8 @@ export function statusOf(error: AppError | OnnxError): HttpStatus {
   if (error instanceof UploadError) return uploadStatus(error.code);
   if (error instanceof PlatformsError) return platformsStatus(error.code);
   if (error instanceof NetworksError) return networksStatus(error.code);
+  if (error instanceof PredictionsError) return predictionsStatus(error.code);
+  if (error instanceof PlansError) return plansStatus(error.code);
   // An AppError subclass without a mapping is a programming error: surface it loudly, as a 500.
   throw new Error(`no HTTP status mapping for ${error.name}`);
 }

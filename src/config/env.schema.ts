@@ -17,6 +17,11 @@ export const envSchema = z.object({
     .positive()
     .default(2 * GIB),
   TIERSPLIT_ADMIN_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Seed the reference platforms, graphs and measurements at boot (idempotent). */
+  SEED_REFERENCE: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
 });
 

@@ -3,6 +3,7 @@ import { TenantEntity } from '../auth/entities/tenant.entity';
 import { ModelNodeEntity } from '../models/entities/model-node.entity';
 import { ModelEntity } from '../models/entities/model.entity';
 import { NetworkEntity } from '../networks/entities/network.entity';
+import { PlanEntity } from '../plans/entities/plan.entity';
 import { MeasurementEntity } from '../platforms/entities/measurement.entity';
 import { PlatformEntity } from '../platforms/entities/platform.entity';
 
@@ -14,4 +15,5 @@ export const ENTITIES = [
   PlatformEntity,
   MeasurementEntity,
   NetworkEntity,
+  PlanEntity,
 ];

@@ -1,4 +1,4 @@
-import type { ValueInfo } from '../onnx/types';
+import type { NodeFeatures, ValueInfo } from '../onnx/types';
 import type { ModelNodeEntity } from './entities/model-node.entity';
 import type { ModelEntity, StoredValueInfo } from './entities/model.entity';
 import type { LayerDto, ModelDto } from './models.dto';
@@ -43,5 +43,23 @@ export function toLayerDto(n: ModelNodeEntity): LayerDto {
     outBytes: n.outBytes,
     isConstant: n.isConstant,
     attributes: n.attributes,
+  };
+}
+
+export function toNodeFeatures(n: ModelNodeEntity): NodeFeatures {
+  return {
+    index: n.idx,
+    name: n.name,
+    opType: n.opType,
+    attributes: n.attributes,
+    inputs: n.inputs,
+    inputShapes: n.inputShapes,
+    outputs: n.outputs,
+    macs: n.macs,
+    params: n.params,
+    inBytes: n.inBytes,
+    outBytes: n.outBytes,
+    isConstant: n.isConstant,
+    macsFallback: n.macsFallback,
   };
 }

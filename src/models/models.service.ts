@@ -2,16 +2,17 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { basename } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, IsNull } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/env.schema';
 import type { Page } from '../common/pagination';
 import { receiveUpload } from '../common/upload';
 import { analyseGraph, IngestedModel, readGraph } from '../onnx/ingest';
+import type { NodeFeatures } from '../onnx/types';
 import { ModelNodeEntity } from './entities/model-node.entity';
 import { ModelEntity } from './entities/model.entity';
 import type { LayerDto, ModelDto } from './models.dto';
 import { ModelsError, ModelsErrorCode } from './models.error';
-import { toLayerDto, toModelDto, toStoredValueInfo } from './models.mapper';
+import { toLayerDto, toModelDto, toNodeFeatures, toStoredValueInfo } from './models.mapper';
 
 const NODE_INSERT_BATCH = 500;
 const MAX_NAME_LENGTH = 200;
@@ -60,6 +61,26 @@ export class ModelsService {
   async remove(tenantId: string, id: string): Promise<void> {
     const result = await this.dataSource.getRepository(ModelEntity).delete({ id, tenantId });
     if (!result.affected) throw notFound(id);
+  }
+
+  /** A model the tenant may use for predictions and plans: its own, or a shared reference model. */
+  async findUsable(tenantId: string, id: string): Promise<ModelEntity> {
+    const model = await this.dataSource.getRepository(ModelEntity).findOne({
+      where: [
+        { id, tenantId },
+        { id, tenantId: IsNull() },
+      ],
+    });
+    if (!model) throw notFound(id);
+    return model;
+  }
+
+  /** The stored per-node features, in topological order, as the pure pipeline produced them. */
+  async features(modelId: string): Promise<NodeFeatures[]> {
+    const nodes = await this.dataSource
+      .getRepository(ModelNodeEntity)
+      .find({ where: { modelId }, order: { idx: 'ASC' } });
+    return nodes.map(toNodeFeatures);
   }
 
   private async find(tenantId: string, id: string): Promise<ModelEntity> {

@@ -104,7 +104,7 @@ async function upsert(em: EntityManager, rows: Partial<MeasurementEntity>[]): Pr
       .into(MeasurementEntity)
       .values(rows.slice(i, i + 1000))
       .orUpdate(
-        ['node_name', 'median_us', 'p10_us', 'p90_us', 'runs', 'source'],
+        ['node_name', 'median_us', 'p10_us', 'p90_us', 'runs', 'source', 'created_at'],
         ['platform_id', 'model_id', 'node_idx'],
       )
       .execute();

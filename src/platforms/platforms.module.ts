@@ -3,11 +3,12 @@ import { ModelsModule } from '../models/models.module';
 import { MeasurementsService } from './measurements.service';
 import { PlatformsController } from './platforms.controller';
 import { PlatformsService } from './platforms.service';
+import { ReferenceSeeder } from './reference-seeder';
 
 @Module({
   imports: [ModelsModule],
   controllers: [PlatformsController],
-  providers: [PlatformsService, MeasurementsService],
+  providers: [PlatformsService, MeasurementsService, ReferenceSeeder],
   exports: [PlatformsService, MeasurementsService],
 })
 export class PlatformsModule {}

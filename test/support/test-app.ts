@@ -31,6 +31,8 @@ export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<
     DATA_DIR: dataDir,
     TIERSPLIT_ADMIN_KEY: adminKey,
     LOG_LEVEL: 'error',
+    // Seeding the reference data takes seconds; the specs about it turn it on.
+    SEED_REFERENCE: false,
     ...overrides,
   };
   const app = await createApp(config);

@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ModelsService } from '../models/models.service';
+import { NetworksService, ResolvedNetwork } from '../networks/networks.service';
+import { bandwidthRegions } from '../planning/bandwidth-regions';
+import { baselines } from '../planning/baselines';
+import { asChain } from '../planning/chain-solver';
+import { prepare } from '../planning/cost-model';
+import { planGraphFromFeatures } from '../planning/plan-graph';
+import { buildReport } from '../planning/plan-report';
+import { solvePrepared } from '../planning/solve';
+import type { PlanNetwork } from '../planning/types';
+import { PlatformsService } from '../platforms/platforms.service';
+import { renderPlanDiagram } from './diagram';
+import { PlanEntity } from './entities/plan.entity';
+import { PlanInputsService } from './plan-inputs.service';
+import { PlanDto } from './plan.response';
+import { CreatePlanDto } from './plans.dto';
+import { PlansError, PlansErrorCode } from './plans.error';
+
+const DEFAULT_RANGE = { fromMbps: 0.1, toMbps: 1000 };
+
+@Injectable()
+export class PlansService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly models: ModelsService,
+    private readonly networks: NetworksService,
+    private readonly platforms: PlatformsService,
+    private readonly inputs: PlanInputsService,
+  ) {}
+
+  async create(tenantId: string, dto: CreatePlanDto): Promise<PlanDto> {
+    const network = await this.network(tenantId, dto);
+    const model = await this.models.findUsable(tenantId, dto.modelId);
+    const features = await this.inputs.featuresOf(model.id);
+    const tierPlatforms = await Promise.all(network.tiers.map((t) => this.platforms.resolve(tenantId, t.platform)));
+    const latencies = await Promise.all(tierPlatforms.map((p) => this.inputs.latenciesOf(p, model.id)));
+
+    const indexOf = new Map(features.map((f) => [f.name, f.index]));
+    const pinToEnd = dto.pinToEnd ?? [];
+    const unknown = pinToEnd.filter((n) => !indexOf.has(n));
+    if (unknown.length > 0) throw bad(`pinToEnd names nodes not in the model: ${unknown.slice(0, 20).join(', ')}`);
+
+    const graph = planGraphFromFeatures(
+      features,
+      model.inputs.map((i) => ({ name: i.name, elemType: i.elemType, shape: i.shape ?? undefined })),
+      model.outputs.map((o) => o.name),
+      latencies.map((l) => l.latencyUs),
+    );
+    const transferDtype = dto.transferDtype ?? 'float32';
+    const pg = prepare(graph, {
+      transferDtype,
+      inputBytes: dto.inputBytes,
+      pinToEnd: pinToEnd.map((n) => indexOf.get(n)!),
+    });
+    const planNetwork: PlanNetwork = { tiers: network.tiers.length, links: network.links };
+    const tierNames = network.tiers.map((t) => t.name);
+    const solution = solvePrepared(pg, planNetwork)!;
+    const link = dto.bandwidth?.link ?? 1;
+    const range = { ...DEFAULT_RANGE, ...dto.bandwidth };
+    if (planNetwork.tiers > 1 && link >= planNetwork.tiers)
+      throw bad(`bandwidth.link ${link} does not exist: links are 1..${planNetwork.tiers - 1}`);
+    if (range.fromMbps >= range.toMbps) throw bad('bandwidth.fromMbps must be below bandwidth.toMbps');
+    const regions = planNetwork.tiers > 1 ? bandwidthRegions(pg, planNetwork, link, range.fromMbps, range.toMbps) : [];
+
+    const report = buildReport({
+      nodeNames: features.map((f) => f.name),
+      tierNames,
+      tierPlatforms: network.tiers.map((t) => t.platform),
+      isChain: asChain(pg) !== null,
+      solution,
+      baselines: baselines(pg, planNetwork, tierNames),
+      regions,
+      regionLink: link,
+    });
+    const predictionSources: Record<string, number> = { measured: 0, predicted: 0, constant: 0 };
+    solution.assignment.forEach((tier, i) => predictionSources[latencies[tier].sources[i]]++);
+
+    const plan = {
+      modelId: model.id,
+      objective: 'latency' as const,
+      ...report,
+      predictionSources,
+      network: { tiers: network.tiers, links: network.links },
+      transferDtype,
+      inputBytes: dto.inputBytes ?? null,
+      pinToEnd,
+    };
+    const row = await this.dataSource
+      .getRepository(PlanEntity)
+      .save({ id: randomUUID(), tenantId, modelId: model.id, plan });
+    return { id: row.id, ...plan, createdAt: row.createdAt };
+  }
+
+  async get(tenantId: string, id: string): Promise<PlanDto> {
+    const row = await this.dataSource.getRepository(PlanEntity).findOneBy({ id, tenantId });
+    if (!row) throw new PlansError(PlansErrorCode.PLAN_NOT_FOUND, `plan '${id}' not found`);
+    return { id: row.id, ...row.plan, createdAt: row.createdAt };
+  }
+
+  /** The stored plan drawn as an SVG timeline (a 404 like `get` for another tenant's plan). */
+  async diagram(tenantId: string, id: string): Promise<string> {
+    return renderPlanDiagram(await this.get(tenantId, id));
+  }
+
+  private async network(tenantId: string, dto: CreatePlanDto): Promise<ResolvedNetwork> {
+    if ((dto.network === undefined) === (dto.networkId === undefined)) {
+      throw bad('give exactly one of network (inline) or networkId');
+    }
+    return dto.network ? this.networks.resolve(tenantId, dto.network) : this.networks.get(tenantId, dto.networkId!);
+  }
+}
+
+const bad = (message: string) => new PlansError(PlansErrorCode.BAD_PLAN_REQUEST, message);

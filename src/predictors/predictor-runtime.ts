@@ -1,0 +1,91 @@
+/**
+ * Runs a stored predictor with onnxruntime-node: one ORT session per (predictor, network), cached; all nodes of
+ * a model that share a network go through it in one batched run. Constant nodes are 0 µs; nodes whose class has
+ * no network get the stored fallback medians.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { NodeFeatures } from '../onnx/types';
+import { encodeNode, OpClass } from './encoding';
+import { Metrics } from './metrics';
+import { Fallback, fallbackUs, networkInput, PredictorMode } from './predictor';
+
+/** The JSON stored beside the ONNX files (`<slug>.json`). */
+export interface PredictorArtifact {
+  id: string;
+  slug: string;
+  mode: PredictorMode;
+  featureNames: string[];
+  /** Network key → ONNX file name, relative to the artifact's folder. */
+  networks: Partial<Record<OpClass | 'shared', string>>;
+  samples: Partial<Record<OpClass, number>>;
+  fallback: Fallback;
+  metrics: Record<string, Metrics>;
+  training: { ms: number; rows: number; sets: string[]; seed: number; epochs: number; hidden: number[] };
+}
+
+export interface LoadedPredictor {
+  artifact: PredictorArtifact;
+  /** Predicted µs per node, in the order given. */
+  predict(features: NodeFeatures[]): Promise<Float64Array>;
+}
+
+const sessions = new Map<string, Promise<ort.InferenceSession>>();
+
+function session(key: string, file: string): Promise<ort.InferenceSession> {
+  let s = sessions.get(key);
+  if (!s) {
+    s = ort.InferenceSession.create(readFileSync(file), { intraOpNumThreads: 1 });
+    sessions.set(key, s);
+  }
+  return s;
+}
+
+/** Loads `<dir>/<slug>.json` and returns a predictor backed by cached ORT sessions. */
+export function loadPredictor(dir: string, slug: string): LoadedPredictor {
+  const artifact = JSON.parse(readFileSync(join(dir, `${slug}.json`), 'utf8')) as PredictorArtifact;
+  return predictorFromArtifact(dir, artifact);
+}
+
+export function predictorFromArtifact(dir: string, artifact: PredictorArtifact): LoadedPredictor {
+  const available = { mode: artifact.mode, networks: artifact.networks };
+  return {
+    artifact,
+    async predict(features) {
+      const out = new Float64Array(features.length);
+      const batches = new Map<OpClass | 'shared', { index: number[]; x: Float64Array[] }>();
+      features.forEach((f, i) => {
+        if (f.isConstant) return;
+        const input = networkInput(available, f);
+        if (!input) {
+          out[i] = fallbackUs(artifact.fallback, f, encodeNode(f).cls);
+          return;
+        }
+        const b = batches.get(input.key) ?? { index: [], x: [] };
+        b.index.push(i);
+        b.x.push(input.x);
+        batches.set(input.key, b);
+      });
+      for (const [key, b] of batches) {
+        const file = artifact.networks[key];
+        if (!file) continue;
+        const s = await session(`${artifact.id}:${key}`, join(dir, file));
+        const width = b.x[0].length;
+        const flat = new Float32Array(b.x.length * width);
+        b.x.forEach((row, r) => flat.set(row, r * width));
+        const result = await s.run({ x: new ort.Tensor('float32', flat, [b.x.length, width]) });
+        const logUs = result.log_us.data as Float32Array;
+        b.index.forEach((i, r) => (out[i] = Math.exp(logUs[r])));
+      }
+      return out;
+    },
+  };
+}
+
+/** Drops the cached sessions (tests, or a predictor replaced at run time). */
+export async function releaseSessions(): Promise<void> {
+  const all = [...sessions.values()];
+  sessions.clear();
+  for (const s of all) await (await s).release();
+}

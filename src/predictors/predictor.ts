@@ -1,0 +1,112 @@
+/**
+ * A trained latency predictor, before export: one MLP per operator class (or one shared MLP with the class as a
+ * one-hot input), and a fallback for classes too rare to learn. Pure: the ORT runtime is predictor-runtime.ts.
+ */
+import { NodeFeatures } from '../onnx/types';
+import { encodeNode, OP_CLASSES, OpClass, withClassOneHot } from './encoding';
+import { DEFAULT_MLP_OPTIONS, FoldedMlp, forward, MlpOptions, trainMlp } from './mlp';
+
+export interface TrainRow {
+  model: string;
+  features: NodeFeatures;
+  us: number;
+}
+
+export type PredictorMode = 'per-class' | 'shared';
+
+/**
+ * Below this many training rows a class gets no network of its own: it falls back to medians (per op type, then
+ * per class). With ~8 distinct shapes an MLP memorises them and extrapolates wildly to new sizes.
+ */
+export const MIN_CLASS_SAMPLES = 40;
+
+/** Median µs per op type, per class, and overall: the fallback for rare classes and op types never seen. */
+export interface Fallback {
+  opMedianUs: Record<string, number>;
+  classMedianUs: Record<string, number>;
+  globalMedianUs: number;
+}
+
+export interface TrainedPredictor {
+  mode: PredictorMode;
+  /** Per-class networks (mode per-class) or one network under the key `shared`. */
+  networks: Partial<Record<OpClass | 'shared', FoldedMlp>>;
+  samples: Partial<Record<OpClass, number>>;
+  fallback: Fallback;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length === 0 ? 0 : s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+export function fitFallback(rows: TrainRow[]): Fallback {
+  const group = (key: (r: TrainRow) => string): Record<string, number> => {
+    const by = new Map<string, number[]>();
+    for (const r of rows) by.set(key(r), [...(by.get(key(r)) ?? []), r.us]);
+    return Object.fromEntries([...by].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, median(v)]));
+  };
+  return {
+    opMedianUs: group((r) => r.features.opType),
+    classMedianUs: group((r) => encodeNode(r.features).cls),
+    globalMedianUs: median(rows.map((r) => r.us)),
+  };
+}
+
+export function fallbackUs(fb: Fallback, f: NodeFeatures, cls: OpClass): number {
+  return fb.opMedianUs[f.opType] ?? fb.classMedianUs[cls] ?? fb.globalMedianUs;
+}
+
+export async function trainPredictor(
+  rows: TrainRow[],
+  mode: PredictorMode = 'per-class',
+  options: MlpOptions = DEFAULT_MLP_OPTIONS,
+): Promise<TrainedPredictor> {
+  const usable = rows.filter((r) => !r.features.isConstant && r.us > 0);
+  const encoded = usable.map((r) => ({ e: encodeNode(r.features), us: r.us }));
+  const samples: Partial<Record<OpClass, number>> = {};
+  for (const { e } of encoded) samples[e.cls] = (samples[e.cls] ?? 0) + 1;
+  const networks: TrainedPredictor['networks'] = {};
+  const fit = async (xs: Float64Array[], ys: number[]): Promise<FoldedMlp> => {
+    const trained = await trainMlp(xs, ys, options);
+    trained.dispose();
+    return trained.folded;
+  };
+  if (mode === 'shared') {
+    networks.shared = await fit(
+      encoded.map(({ e }) => withClassOneHot(e)),
+      encoded.map(({ us }) => us),
+    );
+  } else {
+    for (const cls of OP_CLASSES) {
+      const subset = encoded.filter(({ e }) => e.cls === cls);
+      if (subset.length < MIN_CLASS_SAMPLES) continue;
+      networks[cls] = await fit(
+        subset.map(({ e }) => e.x),
+        subset.map(({ us }) => us),
+      );
+    }
+  }
+  return { mode, networks, samples, fallback: fitFallback(usable) };
+}
+
+/** Which network input a node gets, or undefined when it falls back. */
+export function networkInput(
+  p: { mode: PredictorMode; networks: Partial<Record<OpClass | 'shared', unknown>> },
+  f: NodeFeatures,
+): { key: OpClass | 'shared'; x: Float64Array } | undefined {
+  const e = encodeNode(f);
+  if (p.mode === 'shared') return p.networks.shared ? { key: 'shared', x: withClassOneHot(e) } : undefined;
+  return p.networks[e.cls] ? { key: e.cls, x: e.x } : undefined;
+}
+
+/** µs per node in JS (float64): constant nodes 0, networks where they exist, the fallback elsewhere. */
+export function predictJs(p: TrainedPredictor, features: NodeFeatures[]): Float64Array {
+  return Float64Array.from(features, (f) => {
+    if (f.isConstant) return 0;
+    const input = networkInput(p, f);
+    const net = input && p.networks[input.key];
+    return input && net ? Math.exp(forward(net, input.x)) : fallbackUs(p.fallback, f, encodeNode(f).cls);
+  });
+}

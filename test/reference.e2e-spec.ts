@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { ReferenceSeeder } from '../src/platforms/reference-seeder';
+import { onnxFiles } from './support/fixtures';
+import { api, bearer, createTenantKey, startTestApp, TestApp } from './support/test-app';
+
+describe('reference platforms (e2e)', () => {
+  let t: TestApp;
+  let key: string;
+  beforeAll(async () => {
+    t = await startTestApp({ SEED_REFERENCE: true });
+    key = (await createTenantKey(t, 'reference')).key;
+  }, 180_000);
+  afterAll(() => t.close());
+
+  const counts = async () =>
+    (
+      await t.dataSource.query(
+        `SELECT (SELECT count(*) FROM platforms WHERE tenant_id IS NULL)::int AS platforms,
+                (SELECT count(*) FROM models WHERE tenant_id IS NULL)::int AS models,
+                (SELECT count(*) FROM measurements)::int AS measurements`,
+      )
+    )[0];
+
+  it('are there after boot, shared with every tenant, with their measurements', async () => {
+    const list = await api(t).get('/v1/platforms').set(bearer(key)).expect(200);
+    const reference = list.body.items.filter((p: { reference: boolean }) => p.reference);
+    expect(reference.map((p: { slug: string }) => p.slug).sort()).toEqual(['ref-cpu1', 'ref-cpu16', 'ref-h200']);
+    for (const slug of ['ref-cpu1', 'ref-cpu16', 'ref-h200']) {
+      const m = await api(t).get(`/v1/platforms/${slug}/measurements?limit=5`).set(bearer(key)).expect(200);
+      expect(m.body.total).toBeGreaterThan(1000);
+      expect(m.body.items[0]).toMatchObject({ source: 'reference' });
+    }
+    // 8 models + 31 generated + 12 sweep graphs.
+    expect((await counts()).models).toBe(51);
+  });
+
+  it('are read-only', async () => {
+    const res = await api(t)
+      .post('/v1/platforms/ref-cpu1/measurements')
+      .set(bearer(key))
+      .send({ modelId: '00000000-0000-4000-8000-000000000000', nodes: [{ node: 'a', medianUs: 1 }] });
+    expect(res.status).toBe(403);
+  });
+
+  it('seed idempotently', async () => {
+    const before = await counts();
+    await t.app.get(ReferenceSeeder).onApplicationBootstrap();
+    expect(await counts()).toEqual(before);
+  });
+});
+
+describe('predictions on the reference platforms (e2e)', () => {
+  let t: TestApp;
+  let key: string;
+  beforeAll(async () => {
+    t = await startTestApp({ SEED_REFERENCE: true });
+    key = (await createTenantKey(t, 'ref-predict')).key;
+  }, 180_000);
+  afterAll(() => t.close());
+
+  const files = onnxFiles('graphs', 'third_party');
+  it.each(files)('%s: a node for every node on every reference platform', async (path) => {
+    const upload = await api(t)
+      .post('/v1/models')
+      .set(bearer(key))
+      .attach('file', readFileSync(path), basename(path))
+      .field('inputShapes', basename(path).startsWith('ch_ppocr') ? JSON.stringify({ x: [1, 3, 48, 192] }) : '{}')
+      .expect(201);
+    for (const platform of ['ref-cpu1', 'ref-cpu16', 'ref-h200']) {
+      const res = await api(t).post('/v1/predictions').set(bearer(key)).send({ modelId: upload.body.id, platform });
+      expect(res.status).toBe(200);
+      expect(res.body.nodes).toHaveLength(upload.body.nodeCount);
+      expect(res.body.predictorId).toEqual(expect.any(String));
+      for (const n of res.body.nodes as { latencyUs: number; source: string }[]) {
+        expect(Number.isFinite(n.latencyUs) && n.latencyUs >= 0).toBe(true);
+        expect(['predicted', 'constant']).toContain(n.source);
+      }
+      expect(res.body.totalMs).toBeGreaterThan(0);
+    }
+  });
+});
