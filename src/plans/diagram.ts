@@ -124,16 +124,8 @@ function timeline(plan: PlanDiagramInput): { lanes: Lane[]; bars: Bar[]; end: nu
     if (up) transfer('uplink', up);
     if (t.nodes.length === 0 && t.computeMs === 0) return; // an unused tier has no bar, its lane says so
     const tooltip = `${t.tier} on ${t.platform}: ${formatMs(t.computeMs)}, ${t.nodes.length} nodes`;
-    const fill = PALETTE[k % PALETTE.length][0];
-    bars.push({
-      lane: 2 * k,
-      start: now,
-      ms: t.computeMs,
-      kind: 'compute',
-      fill,
-      text: formatMs(t.computeMs),
-      tooltip,
-    });
+    const [fill, text] = [PALETTE[k % PALETTE.length][0], formatMs(t.computeMs)];
+    bars.push({ lane: 2 * k, start: now, ms: t.computeMs, kind: 'compute', fill, text, tooltip });
     now += t.computeMs;
   });
   // Outputs travel back down after the last compute, from the highest link to the end device.
@@ -156,7 +148,7 @@ function header(plan: PlanDiagramInput, width: number, height: number): string[]
   if (best && plan.tiers.length > 1) {
     const gain = best.ms > 0 ? ((best.ms - plan.totalMs) / best.ms) * 100 : 0;
     const verdict =
-      Math.abs(gain) < 0.05 ? 'this plan' : `${Math.abs(gain).toFixed(1)}% ${gain > 0 ? 'faster' : 'slower'}`;
+      Math.abs(gain) < 0.05 ? 'same as this plan' : `${Math.abs(gain).toFixed(1)}% ${gain > 0 ? 'faster' : 'slower'}`;
     comparison = `vs best single tier: ${formatMs(best.ms)} (${best.name}, ${verdict})`;
   }
   const parts = `compute ${formatMs(compute)} · uplink ${formatMs(uplink)} · return ${formatMs(plan.returnMs)}`;
