@@ -2,6 +2,7 @@ import { InitialSchema1764244800000 } from './1764244800000-initial-schema';
 import { PlatformsMeasurements1764259200000 } from './1764259200000-platforms-measurements';
 import { Networks1764262800000 } from './1764262800000-networks';
 import { Plans1764266400000 } from './1764266400000-plans';
+import { PlatformCalibration1764270000000 } from './1764270000000-platform-calibration';
 
 /** Every migration, oldest first. Listed explicitly so the same list runs from ts (tests) and js (dist). */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   PlatformsMeasurements1764259200000,
   Networks1764262800000,
   Plans1764266400000,
+  PlatformCalibration1764270000000,
 ];

@@ -77,6 +77,45 @@ describe('predictions (e2e)', () => {
     );
   });
 
+  it("fits a derived platform's scale to whole-model latencies measured on the device", async () => {
+    const base = (await predict(mnistId, 'board').expect(200)).body.totalMs as number;
+    const res = await api(t)
+      .post('/v1/platforms')
+      .set(bearer(key))
+      .send({
+        slug: 'board-cal',
+        name: 'Calibrated',
+        derivedFrom: 'board',
+        calibration: [{ modelId: mnistId, totalMs: base * 2.5 }],
+      })
+      .expect(201);
+    expect(res.body.scale).toBeCloseTo(2.5, 9);
+    expect(res.body.calibration).toMatchObject({
+      residualLog: 0,
+      points: [{ modelId: mnistId, measuredMs: base * 2.5 }],
+    });
+    expect(res.body.calibration.points[0].baseMs).toBeCloseTo(base, 9);
+    expect((await predict(mnistId, 'board-cal').expect(200)).body.totalMs).toBeCloseTo(base * 2.5, 9);
+
+    const post = (body: object) =>
+      api(t)
+        .post('/v1/platforms')
+        .set(bearer(key))
+        .send({ name: 'x', ...body });
+    const point = [{ modelId: mnistId, totalMs: 1 }];
+    expect((await post({ slug: 'c1', derivedFrom: 'board', scale: 2, calibration: point })).body.message).toMatch(
+      /either scale or calibration/,
+    );
+    expect((await post({ slug: 'c2', kind: 'cpu', calibration: point })).status).toBe(400);
+    expect((await post({ slug: 'c3', derivedFrom: 'board', calibration: [] })).status).toBe(400);
+    expect(
+      (await post({ slug: 'c4', derivedFrom: 'board', calibration: [{ modelId: mnistId, totalMs: -1 }] })).status,
+    ).toBe(400);
+    const unknownModel = [{ modelId: '00000000-0000-4000-8000-000000000000', totalMs: 3 }];
+    expect((await post({ slug: 'c5', derivedFrom: 'board', calibration: unknownModel })).status).toBe(404);
+    await api(t).get('/v1/platforms/c1').set(bearer(key)).expect(404);
+  });
+
   it('answers 409 when a platform has neither a predictor nor measurements for every node', async () => {
     const res = await predict(squeezeId, 'board').expect(409);
     expect(res.body.message).toMatch(/no predictor/);

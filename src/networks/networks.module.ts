@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
-import { PlatformsModule } from '../platforms/platforms.module';
+import { PlatformDirectoryModule } from '../platforms/platform-directory.module';
 import { NetworksController } from './networks.controller';
 import { NetworksService } from './networks.service';
 
 @Module({
-  imports: [PlatformsModule],
+  imports: [PlatformDirectoryModule],
   controllers: [NetworksController],
   providers: [NetworksService],
   exports: [NetworksService],

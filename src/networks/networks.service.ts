@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Page } from '../common/pagination';
-import { PlatformsService } from '../platforms/platforms.service';
+import { PlatformDirectory } from '../platforms/platform-directory';
 import { NetworkEntity, StoredLink, StoredTier } from './entities/network.entity';
 import { CreateNetworkDto, LinkDto, NetworkDto, NetworkPresetDto } from './networks.dto';
 import { NetworksError, NetworksErrorCode } from './networks.error';
@@ -25,7 +25,7 @@ const toDto = (n: NetworkEntity): NetworkDto => ({
 export class NetworksService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly platforms: PlatformsService,
+    private readonly platforms: PlatformDirectory,
   ) {}
 
   presets(): NetworkPresetDto[] {

@@ -1,14 +1,14 @@
 import { Module } from '@nestjs/common';
 import { ModelsModule } from '../models/models.module';
 import { NetworksModule } from '../networks/networks.module';
-import { PlatformsModule } from '../platforms/platforms.module';
+import { PlatformDirectoryModule } from '../platforms/platform-directory.module';
 import { PredictionsModule } from '../predictions/predictions.module';
 import { PlanInputsService } from './plan-inputs.service';
 import { PlansController } from './plans.controller';
 import { PlansService } from './plans.service';
 
 @Module({
-  imports: [ModelsModule, NetworksModule, PlatformsModule, PredictionsModule],
+  imports: [ModelsModule, NetworksModule, PlatformDirectoryModule, PredictionsModule],
   controllers: [PlansController],
   providers: [PlansService, PlanInputsService],
 })

@@ -11,7 +11,7 @@ import { planGraphFromFeatures } from '../planning/plan-graph';
 import { buildReport } from '../planning/plan-report';
 import { solvePrepared } from '../planning/solve';
 import type { PlanNetwork } from '../planning/types';
-import { PlatformsService } from '../platforms/platforms.service';
+import { PlatformDirectory } from '../platforms/platform-directory';
 import { renderPlanDiagram } from './diagram';
 import { PlanEntity } from './entities/plan.entity';
 import { PlanInputsService } from './plan-inputs.service';
@@ -27,7 +27,7 @@ export class PlansService {
     private readonly dataSource: DataSource,
     private readonly models: ModelsService,
     private readonly networks: NetworksService,
-    private readonly platforms: PlatformsService,
+    private readonly platforms: PlatformDirectory,
     private readonly inputs: PlanInputsService,
   ) {}
 

@@ -9,7 +9,7 @@ import { ModelsService } from '../models/models.service';
 import { MeasurementEntity, MeasurementSource } from './entities/measurement.entity';
 import { CreateMeasurementsDto, MeasurementDto, MeasurementsWrittenDto, NodeMeasurementDto } from './platforms.dto';
 import { PlatformsError, PlatformsErrorCode } from './platforms.error';
-import { PlatformsService } from './platforms.service';
+import { PlatformDirectory } from './platform-directory';
 import { parseOrtTrace, TraceFormatError } from './ort-trace';
 
 /** Profiles are text and parsed whole; one run of a large model is a few MB, many runs stay far below this. */
@@ -21,7 +21,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export class MeasurementsService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly platforms: PlatformsService,
+    private readonly platforms: PlatformDirectory,
     private readonly models: ModelsService,
   ) {}
 

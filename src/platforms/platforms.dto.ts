@@ -4,6 +4,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsIn,
+  IsArray,
   IsInt,
   IsNumber,
   IsOptional,
@@ -18,6 +19,17 @@ import {
 } from 'class-validator';
 import { PageQueryDto } from '../common/pagination';
 import { PLATFORM_KINDS, PlatformKind } from './entities/platform.entity';
+
+export class CalibrationPointDto {
+  @ApiProperty({ format: 'uuid', description: 'a model the tenant uploaded (or a reference model)' })
+  @IsUUID()
+  modelId: string;
+
+  @ApiProperty({ example: 41.2, description: 'whole-model latency measured on the real device, ms (> 0)' })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @IsPositive()
+  totalMs: number;
+}
 
 export class CreatePlatformDto {
   @ApiProperty({ example: 'pixel-7', description: 'unique per tenant; names the platform everywhere in the API' })
@@ -51,7 +63,9 @@ export class CreatePlatformDto {
   derivedFrom?: string;
 
   @ApiPropertyOptional({ example: 4.5, description: 'with derivedFrom: latency multiplier (> 0)' })
-  @ValidateIf((o: CreatePlatformDto) => o.scale !== undefined || o.derivedFrom !== undefined)
+  @ValidateIf(
+    (o: CreatePlatformDto) => o.scale !== undefined || (o.derivedFrom !== undefined && o.calibration === undefined),
+  )
   @IsNumber(
     { allowNaN: false, allowInfinity: false },
     { message: 'scale must be a finite number; give it with derivedFrom' },
@@ -59,6 +73,29 @@ export class CreatePlatformDto {
   @IsPositive()
   @Max(1e6)
   scale?: number;
+
+  @ApiPropertyOptional({
+    type: [CalibrationPointDto],
+    description: 'with derivedFrom, instead of scale: fit the scale to whole-model latencies measured on the device',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => CalibrationPointDto)
+  calibration?: CalibrationPointDto[];
+}
+
+export class CalibrationFitDto {
+  @ApiProperty({ description: 'the fitted scale: geometric mean of measured / base-predicted totals' })
+  scale: number;
+
+  @ApiProperty({ description: 'root mean square of the log misfits (0.1 ≈ ±10%)' })
+  residualLog: number;
+
+  @ApiProperty({ type: 'array', items: { type: 'object' }, description: '{modelId, measuredMs, baseMs} per point' })
+  points: { modelId: string; measuredMs: number; baseMs: number }[];
 }
 
 export class PlatformDto {
@@ -82,6 +119,9 @@ export class PlatformDto {
 
   @ApiPropertyOptional({ description: "a derived platform's latencies are the base platform's × scale" })
   scale?: number;
+
+  @ApiPropertyOptional({ type: CalibrationFitDto })
+  calibration?: CalibrationFitDto;
 
   @ApiProperty()
   createdAt: Date;

@@ -3,13 +3,18 @@ import { Injectable } from '@nestjs/common';
 import { Brackets, DataSource, In } from 'typeorm';
 import type { Page } from '../common/pagination';
 import { PlatformEntity } from './entities/platform.entity';
-import { CreatePlatformDto, PlatformDto } from './platforms.dto';
+import { CalibrationPointDto, CreatePlatformDto, PlatformDto } from './platforms.dto';
+import { fitScale } from '../predictions/calibration';
+import { PredictionsService } from '../predictions/predictions.service';
+import { PlatformDirectory } from './platform-directory';
 import { PlatformsError, PlatformsErrorCode } from './platforms.error';
 
 export function toPlatformDto(p: PlatformEntity, base?: PlatformEntity): PlatformDto {
   const derived = base && p.scale !== null ? { derivedFrom: base.slug, scale: p.scale } : {};
+  const calibration = p.calibration ? { calibration: p.calibration } : {};
   return {
     ...derived,
+    ...calibration,
     slug: p.slug,
     name: p.name,
     kind: p.kind,
@@ -22,10 +27,21 @@ export function toPlatformDto(p: PlatformEntity, base?: PlatformEntity): Platfor
 /** Platforms a tenant can see: its own and the shared reference ones (whose `ref-` slugs no tenant may take). */
 @Injectable()
 export class PlatformsService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly directory: PlatformDirectory,
+    private readonly predictions: PredictionsService,
+  ) {}
 
   async create(tenantId: string, dto: CreatePlatformDto): Promise<PlatformDto> {
-    const base = dto.derivedFrom === undefined ? undefined : await this.resolve(tenantId, dto.derivedFrom);
+    const base = dto.derivedFrom === undefined ? undefined : await this.directory.resolve(tenantId, dto.derivedFrom);
+    if (dto.scale !== undefined && dto.calibration !== undefined) {
+      throw new PlatformsError(PlatformsErrorCode.BAD_FIELD, 'give either scale or calibration, not both');
+    }
+    if (dto.calibration && !base) {
+      throw new PlatformsError(PlatformsErrorCode.BAD_FIELD, 'calibration needs derivedFrom (the base platform slug)');
+    }
+    const fit = base && dto.calibration ? await this.calibrate(tenantId, base, dto.calibration) : null;
     return this.dataSource.transaction(async (em) => {
       const taken = await em.existsBy(PlatformEntity, { tenantId, slug: dto.slug });
       if (taken) throw new PlatformsError(PlatformsErrorCode.SLUG_TAKEN, `platform '${dto.slug}' already exists`);
@@ -37,10 +53,23 @@ export class PlatformsService {
         kind: dto.kind ?? base!.kind,
         description: dto.description ?? '',
         derivedFromId: base?.id ?? null,
-        scale: base ? dto.scale! : null,
+        scale: fit ? fit.scale : base ? dto.scale! : null,
+        calibration: fit,
       });
       return toPlatformDto(await em.save(row), base);
     });
+  }
+
+  private async calibrate(tenantId: string, base: PlatformEntity, points: CalibrationPointDto[]) {
+    const measured = [];
+    for (const p of points) {
+      const baseMs = await this.predictions.totalMs(tenantId, p.modelId, base);
+      if (!(baseMs > 0)) {
+        throw new PlatformsError(PlatformsErrorCode.BAD_FIELD, `model '${p.modelId}' takes 0 ms on '${base.slug}'`);
+      }
+      measured.push({ modelId: p.modelId, measuredMs: p.totalMs, baseMs });
+    }
+    return fitScale(measured);
   }
 
   async list(tenantId: string, limit: number, offset: number): Promise<Page<PlatformDto>> {
@@ -57,21 +86,8 @@ export class PlatformsService {
     return { items: rows.map((p) => toPlatformDto(p, bases.get(p.derivedFromId ?? ''))), total };
   }
 
-  /** Another tenant's platform is indistinguishable from a missing one. */
-  async resolve(tenantId: string, slug: string): Promise<PlatformEntity> {
-    const rows = await this.dataSource
-      .getRepository(PlatformEntity)
-      .createQueryBuilder('p')
-      .where('p.slug = :slug', { slug })
-      .andWhere(new Brackets((w) => w.where('p.tenant_id IS NULL').orWhere('p.tenant_id = :tenantId', { tenantId })))
-      .getMany();
-    if (rows.length === 0)
-      throw new PlatformsError(PlatformsErrorCode.PLATFORM_NOT_FOUND, `platform '${slug}' not found`);
-    return rows[0];
-  }
-
   async describe(tenantId: string, slug: string): Promise<PlatformDto> {
-    const platform = await this.resolve(tenantId, slug);
+    const platform = await this.directory.resolve(tenantId, slug);
     return toPlatformDto(platform, (await this.basesOf([platform])).get(platform.derivedFromId ?? ''));
   }
 
@@ -80,14 +96,5 @@ export class PlatformsService {
     if (ids.length === 0) return new Map();
     const bases = await this.dataSource.getRepository(PlatformEntity).findBy({ id: In(ids) });
     return new Map(bases.map((b) => [b.id, b]));
-  }
-
-  /** A platform the tenant may write measurements to. */
-  async resolveWritable(tenantId: string, slug: string): Promise<PlatformEntity> {
-    const platform = await this.resolve(tenantId, slug);
-    if (platform.tenantId === null) {
-      throw new PlatformsError(PlatformsErrorCode.REFERENCE_READ_ONLY, `reference platform '${slug}' is read-only`);
-    }
-    return platform;
   }
 }

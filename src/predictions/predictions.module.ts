@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
 import { ModelsModule } from '../models/models.module';
-import { PlatformsModule } from '../platforms/platforms.module';
+import { PlatformDirectoryModule } from '../platforms/platform-directory.module';
 import { PredictionsController } from './predictions.controller';
 import { PredictionsService } from './predictions.service';
 import { PredictorRegistry } from './predictor-registry';
 
 @Module({
-  imports: [ModelsModule, PlatformsModule],
+  imports: [ModelsModule, PlatformDirectoryModule],
   controllers: [PredictionsController],
   providers: [PredictionsService, PredictorRegistry],
   exports: [PredictionsService],

@@ -4,7 +4,7 @@ import { ModelsService } from '../models/models.service';
 import type { NodeFeatures } from '../onnx/types';
 import { MeasurementEntity } from '../platforms/entities/measurement.entity';
 import { PlatformEntity } from '../platforms/entities/platform.entity';
-import { PlatformsService } from '../platforms/platforms.service';
+import { PlatformDirectory } from '../platforms/platform-directory';
 import { LatencySource, PredictionDto } from './predictions.dto';
 import { PredictionsError, PredictionsErrorCode } from './predictions.error';
 import { PredictorRegistry } from './predictor-registry';
@@ -25,7 +25,7 @@ export class PredictionsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly models: ModelsService,
-    private readonly platforms: PlatformsService,
+    private readonly platforms: PlatformDirectory,
     private readonly registry: PredictorRegistry,
   ) {}
 
@@ -42,6 +42,13 @@ export class PredictionsService {
     }));
     const totalMs = nodes.reduce((sum, n) => sum + n.latencyUs, 0) / 1000;
     return { platform: platform.slug, predictorId: result.predictorId, totalMs, nodes };
+  }
+
+  /** Whole-model latency (sum of node latencies) of a usable model on a platform, in ms. */
+  async totalMs(tenantId: string, modelId: string, platform: PlatformEntity): Promise<number> {
+    const model = await this.models.findUsable(tenantId, modelId);
+    const result = await this.latencies(platform, model.id, await this.models.features(model.id));
+    return result.latencyUs.reduce((sum, us) => sum + us, 0) / 1000;
   }
 
   async latencies(platform: PlatformEntity, modelId: string, features: NodeFeatures[]): Promise<NodeLatencies> {

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import type { CalibrationFit } from '../../predictions/calibration';
 
 export type PlatformKind = 'cpu' | 'gpu' | 'npu' | 'other';
 export const PLATFORM_KINDS: PlatformKind[] = ['cpu', 'gpu', 'npu', 'other'];
@@ -29,6 +30,10 @@ export class PlatformEntity {
 
   @Column('double precision', { nullable: true })
   scale: number | null;
+
+  /** Set when the scale was fitted from whole-model measurements. */
+  @Column('jsonb', { nullable: true })
+  calibration: CalibrationFit | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
