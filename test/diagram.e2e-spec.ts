@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { SHARED_DATA } from './support/fixtures';
+import { measuredMnistOnThreeTiers, THREE_TIERS } from './support/factories';
 import { api, bearer, createTenantKey, startTestApp, TestApp } from './support/test-app';
 
 // Debian's chromium: CI installs it, and this spec fails (never skips) without it, so a missing browser is seen.
@@ -26,43 +26,12 @@ describe('plan diagram (e2e)', () => {
   let t: TestApp;
   let key: string;
   let planId: string;
-  const network = {
-    tiers: [
-      { name: 'end', platform: 'phone' },
-      { name: 'edge', platform: 'edge-box' },
-      { name: 'cloud', platform: 'cloud-gpu' },
-    ],
-    links: [
-      { uplinkMbps: 2, downlinkMbps: 10, rttMs: 20 },
-      { uplinkMbps: 100, downlinkMbps: 100, rttMs: 40 },
-    ],
-  };
-
   beforeAll(async () => {
     t = await startTestApp();
     key = (await createTenantKey(t, 'diagram')).key;
-    const mnist = readFileSync(join(SHARED_DATA, 'third_party', 'mnist.onnx'));
-    const modelId = (await api(t).post('/v1/models').set(bearer(key)).attach('file', mnist, 'mnist.onnx').expect(201))
-      .body.id;
-    // A measured phone; edge and cloud derived from it, 8x and 40x faster (as in plans.e2e-spec).
-    await api(t).post('/v1/platforms').set(bearer(key)).send({ slug: 'phone', name: 'Phone', kind: 'cpu' }).expect(201);
-    await api(t)
-      .post('/v1/platforms/phone/measurements')
-      .set(bearer(key))
-      .field('modelId', modelId)
-      .attach('trace', readFileSync(join(SHARED_DATA, 'traces', 'mnist-ort-trace.json')), 'trace.json')
-      .expect(201);
-    for (const [slug, scale] of [
-      ['edge-box', 1 / 8],
-      ['cloud-gpu', 1 / 40],
-    ] as const) {
-      await api(t)
-        .post('/v1/platforms')
-        .set(bearer(key))
-        .send({ slug, name: slug, derivedFrom: 'phone', scale })
-        .expect(201);
-    }
-    planId = (await api(t).post('/v1/plans').set(bearer(key)).send({ modelId, network }).expect(201)).body.id;
+    const modelId = await measuredMnistOnThreeTiers(t, key);
+    planId = (await api(t).post('/v1/plans').set(bearer(key)).send({ modelId, network: THREE_TIERS }).expect(201)).body
+      .id;
   });
   afterAll(() => t.close());
 

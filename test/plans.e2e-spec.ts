@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { SHARED_DATA } from './support/fixtures';
+import { measuredMnistOnThreeTiers, THREE_TIERS } from './support/factories';
 import { api, bearer, createTenantKey, startTestApp, TestApp } from './support/test-app';
 
 interface Layer {
@@ -13,43 +11,13 @@ describe('plans (e2e)', () => {
   let key: string;
   let mnistId: string;
   let layers: Layer[];
-  const network = {
-    tiers: [
-      { name: 'end', platform: 'phone' },
-      { name: 'edge', platform: 'edge-box' },
-      { name: 'cloud', platform: 'cloud-gpu' },
-    ],
-    links: [
-      { uplinkMbps: 2, downlinkMbps: 10, rttMs: 20 },
-      { uplinkMbps: 100, downlinkMbps: 100, rttMs: 40 },
-    ],
-  };
+  const network = THREE_TIERS;
 
   beforeAll(async () => {
     t = await startTestApp();
     key = (await createTenantKey(t, 'plans')).key;
-    const mnist = readFileSync(join(SHARED_DATA, 'third_party', 'mnist.onnx'));
-    mnistId = (await api(t).post('/v1/models').set(bearer(key)).attach('file', mnist, 'mnist.onnx').expect(201)).body
-      .id;
+    mnistId = await measuredMnistOnThreeTiers(t, key);
     layers = (await api(t).get(`/v1/models/${mnistId}/layers`).set(bearer(key)).expect(200)).body.items;
-    // A measured phone; edge and cloud derived from it, 8x and 40x faster.
-    await api(t).post('/v1/platforms').set(bearer(key)).send({ slug: 'phone', name: 'Phone', kind: 'cpu' }).expect(201);
-    await api(t)
-      .post('/v1/platforms/phone/measurements')
-      .set(bearer(key))
-      .field('modelId', mnistId)
-      .attach('trace', readFileSync(join(SHARED_DATA, 'traces', 'mnist-ort-trace.json')), 'trace.json')
-      .expect(201);
-    for (const [slug, scale] of [
-      ['edge-box', 1 / 8],
-      ['cloud-gpu', 1 / 40],
-    ] as const) {
-      await api(t)
-        .post('/v1/platforms')
-        .set(bearer(key))
-        .send({ slug, name: slug, derivedFrom: 'phone', scale })
-        .expect(201);
-    }
   });
   afterAll(() => t.close());
 

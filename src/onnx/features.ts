@@ -29,26 +29,17 @@
  * inBytes: real bytes of the distinct non-constant inputs; outBytes: of the outputs. Both 0 on constant nodes,
  *   which a deployed runtime folds: no bytes move (DESIGN.md).
  */
-import { AttributeValue, Dim, NodeFeatures, OnnxDataType, OnnxGraph, ShapeInferenceResult, TensorShape } from './types';
+import {
+  AttributeValue,
+  Dim,
+  ELEMENT_BYTES,
+  NodeFeatures,
+  OnnxDataType,
+  OnnxGraph,
+  ShapeInferenceResult,
+  TensorShape,
+} from './types';
 import { SHAPE_RULES } from './shapes';
-
-const ELEMENT_BYTES: Partial<Record<OnnxDataType, number>> = {
-  [OnnxDataType.FLOAT]: 4,
-  [OnnxDataType.UINT8]: 1,
-  [OnnxDataType.INT8]: 1,
-  [OnnxDataType.UINT16]: 2,
-  [OnnxDataType.INT16]: 2,
-  [OnnxDataType.INT32]: 4,
-  [OnnxDataType.INT64]: 8,
-  [OnnxDataType.BOOL]: 1,
-  [OnnxDataType.FLOAT16]: 2,
-  [OnnxDataType.DOUBLE]: 8,
-  [OnnxDataType.UINT32]: 4,
-  [OnnxDataType.UINT64]: 8,
-  [OnnxDataType.COMPLEX64]: 8,
-  [OnnxDataType.COMPLEX128]: 16,
-  [OnnxDataType.BFLOAT16]: 2,
-};
 
 const NON_PARAM_TYPES = new Set<OnnxDataType>([
   OnnxDataType.INT32,

@@ -3,7 +3,7 @@
  * plus the values of small numeric inline tensors (shape operands). Dims may follow the data on the wire, so a
  * data field is buffered only while it is small enough to belong to a small tensor.
  */
-import { OnnxDataType, SMALL_TENSOR_MAX_ELEMENTS, TensorStub } from './types';
+import { ELEMENT_BYTES, OnnxDataType, SMALL_TENSOR_MAX_ELEMENTS, TensorStub } from './types';
 import { Field, ScalarKind, Walk, decodePacked } from './reader-walk';
 import { WireType } from './wire';
 
@@ -11,20 +11,14 @@ import { WireType } from './wire';
 const SMALL_DATA_BYTES = SMALL_TENSOR_MAX_ELEMENTS * 10;
 const EXTERNAL = 1;
 
-/** Element size in raw_data of the types whose values are decoded. */
-const RAW_SIZE: Partial<Record<OnnxDataType, number>> = {
-  [OnnxDataType.FLOAT]: 4,
-  [OnnxDataType.UINT8]: 1,
-  [OnnxDataType.INT8]: 1,
-  [OnnxDataType.UINT16]: 2,
-  [OnnxDataType.INT16]: 2,
-  [OnnxDataType.INT32]: 4,
-  [OnnxDataType.INT64]: 8,
-  [OnnxDataType.BOOL]: 1,
-  [OnnxDataType.DOUBLE]: 8,
-  [OnnxDataType.UINT32]: 4,
-  [OnnxDataType.UINT64]: 8,
-};
+/** Types whose values are decoded (half floats and complex numbers never feed shape computations). */
+const UNDECODED = new Set([
+  OnnxDataType.FLOAT16,
+  OnnxDataType.BFLOAT16,
+  OnnxDataType.COMPLEX64,
+  OnnxDataType.COMPLEX128,
+]);
+const rawSize = (type: OnnxDataType): number | undefined => (UNDECODED.has(type) ? undefined : ELEMENT_BYTES[type]);
 
 /** Typed data fields in the order ONNX consults them, with their scalar encoding. */
 const TYPED_FIELDS: [number, ScalarKind][] = [
@@ -47,7 +41,7 @@ const FIELD_NAME: Record<number, string> = {
 type Collected = number[] | 'big';
 
 function rawValues(raw: Uint8Array, type: OnnxDataType): number[] {
-  const size = RAW_SIZE[type] ?? 1;
+  const size = rawSize(type) ?? 1;
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const out: number[] = [];
   for (let o = 0; o + size <= raw.byteLength; o += size) {
@@ -174,7 +168,7 @@ class TensorWalk {
       inlineByteLength: external ? 0 : this.rawLength + this.otherLength,
     };
     const elements = this.dims.reduce((a, b) => a * b, 1);
-    if (external || RAW_SIZE[this.dataType as OnnxDataType] === undefined || elements > SMALL_TENSOR_MAX_ELEMENTS) {
+    if (external || rawSize(this.dataType as OnnxDataType) === undefined || elements > SMALL_TENSOR_MAX_ELEMENTS) {
       return stub;
     }
     // A small tensor whose data was too big to buffer is inconsistent; it simply gets no values.

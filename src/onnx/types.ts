@@ -28,6 +28,25 @@ export enum OnnxDataType {
   BFLOAT16 = 16,
 }
 
+/** Bytes per element of each tensor type (strings have none: they are never moved as tensors). */
+export const ELEMENT_BYTES: Partial<Record<OnnxDataType, number>> = {
+  [OnnxDataType.FLOAT]: 4,
+  [OnnxDataType.UINT8]: 1,
+  [OnnxDataType.INT8]: 1,
+  [OnnxDataType.UINT16]: 2,
+  [OnnxDataType.INT16]: 2,
+  [OnnxDataType.INT32]: 4,
+  [OnnxDataType.INT64]: 8,
+  [OnnxDataType.BOOL]: 1,
+  [OnnxDataType.FLOAT16]: 2,
+  [OnnxDataType.DOUBLE]: 8,
+  [OnnxDataType.UINT32]: 4,
+  [OnnxDataType.UINT64]: 8,
+  [OnnxDataType.COMPLEX64]: 8,
+  [OnnxDataType.COMPLEX128]: 16,
+  [OnnxDataType.BFLOAT16]: 2,
+};
+
 /** A dimension: a number when known, a symbolic name (`batch`) when the file names it, null when unknown. */
 export type Dim = number | string | null;
 

@@ -11,7 +11,7 @@
  *   });
  */
 import { onnx } from 'onnx-proto';
-import { Dim, OnnxDataType, OpsetImport } from '../../src/onnx/types';
+import { Dim, ELEMENT_BYTES, OnnxDataType, OpsetImport } from '../../src/onnx/types';
 
 export interface TensorSpec {
   name?: string;
@@ -139,23 +139,7 @@ export function concat(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-const ELEMENT_SIZE: Partial<Record<OnnxDataType, number>> = {
-  [OnnxDataType.FLOAT]: 4,
-  [OnnxDataType.UINT8]: 1,
-  [OnnxDataType.INT8]: 1,
-  [OnnxDataType.UINT16]: 2,
-  [OnnxDataType.INT16]: 2,
-  [OnnxDataType.INT32]: 4,
-  [OnnxDataType.INT64]: 8,
-  [OnnxDataType.BOOL]: 1,
-  [OnnxDataType.FLOAT16]: 2,
-  [OnnxDataType.DOUBLE]: 8,
-  [OnnxDataType.UINT32]: 4,
-  [OnnxDataType.UINT64]: 8,
-  [OnnxDataType.BFLOAT16]: 2,
-};
-
-export const elementSize = (type: OnnxDataType): number => ELEMENT_SIZE[type] ?? 1;
+export const elementSize = (type: OnnxDataType): number => ELEMENT_BYTES[type] ?? 1;
 
 function rawBytes(type: OnnxDataType, values: number[]): Uint8Array {
   const size = elementSize(type);

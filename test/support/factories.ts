@@ -1,0 +1,49 @@
+/** Small factories for e2e specs: real rows made through the API, as a client would make them. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SHARED_DATA } from './fixtures';
+import { api, bearer, TestApp } from './test-app';
+
+export async function uploadModel(t: TestApp, key: string, dir: string, file: string): Promise<string> {
+  const bytes = readFileSync(join(SHARED_DATA, dir, file));
+  return (await api(t).post('/v1/models').set(bearer(key)).attach('file', bytes, file).expect(201)).body.id;
+}
+
+/** Three tiers on the tenant's own platforms with a slow first link, the usual shape of a plan request. */
+export const THREE_TIERS = {
+  tiers: [
+    { name: 'end', platform: 'phone' },
+    { name: 'edge', platform: 'edge-box' },
+    { name: 'cloud', platform: 'cloud-gpu' },
+  ],
+  links: [
+    { uplinkMbps: 2, downlinkMbps: 10, rttMs: 20 },
+    { uplinkMbps: 100, downlinkMbps: 100, rttMs: 40 },
+  ],
+};
+
+/**
+ * mnist uploaded and measured on a `phone` platform from the real ONNX Runtime trace, with `edge-box` and
+ * `cloud-gpu` derived from it 8× and 40× faster: every tier of THREE_TIERS has latencies without a predictor.
+ */
+export async function measuredMnistOnThreeTiers(t: TestApp, key: string): Promise<string> {
+  const modelId = await uploadModel(t, key, 'third_party', 'mnist.onnx');
+  await api(t).post('/v1/platforms').set(bearer(key)).send({ slug: 'phone', name: 'Phone', kind: 'cpu' }).expect(201);
+  await api(t)
+    .post('/v1/platforms/phone/measurements')
+    .set(bearer(key))
+    .field('modelId', modelId)
+    .attach('trace', readFileSync(join(SHARED_DATA, 'traces', 'mnist-ort-trace.json')), 'trace.json')
+    .expect(201);
+  for (const [slug, scale] of [
+    ['edge-box', 1 / 8],
+    ['cloud-gpu', 1 / 40],
+  ] as const) {
+    await api(t)
+      .post('/v1/platforms')
+      .set(bearer(key))
+      .send({ slug, name: slug, derivedFrom: 'phone', scale })
+      .expect(201);
+  }
+  return modelId;
+}
