@@ -1,5 +1,6 @@
 import { INestApplication, LogLevel, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
@@ -7,17 +8,23 @@ import { DomainExceptionFilter } from './common/domain-exception.filter';
 import { requestIdMiddleware } from './common/request-id.middleware';
 import { AppConfig } from './config/env.schema';
 
+/** Largest JSON body accepted. */
+export const JSON_BODY_LIMIT = '16mb';
+
 const LEVELS: LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
 
 /** Builds the app exactly as `npm start` serves it; tests and the OpenAPI script use the same function. */
 export async function createApp(config: AppConfig, options: { preview?: boolean } = {}): Promise<INestApplication> {
-  const app = await NestFactory.create(AppModule.forRoot(config), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     logger: LEVELS.slice(0, LEVELS.indexOf(config.LOG_LEVEL) + 1),
     preview: options.preview,
     abortOnError: false,
-    // Uploads are multipart streams read by busboy; JSON bodies stay small.
-    bodyParser: true,
+    // Uploads are multipart streams read by busboy; JSON bodies get the parser below.
+    bodyParser: false,
   });
+  // Measurement lists of big models run to megabytes (100k nodes × ~100 bytes); beyond this a client should send
+  // an ONNX Runtime trace as a file instead.
+  app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
   app.use(requestIdMiddleware);
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   // Later filters are tried first: domain codes, then the catch-all.

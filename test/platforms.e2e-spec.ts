@@ -151,6 +151,17 @@ describe('platforms and measurements (e2e)', () => {
     expect(await measurementCount()).toBe(before);
   });
 
+  it('takes a large JSON measurement list, and answers 413 in the error shape beyond the body limit', async () => {
+    const many = Array.from({ length: 20_000 }, () => ({ node: 'ReLU32', medianUs: 1 }));
+    const dup = await measure({ modelId: mnistId, nodes: many });
+    expect(dup.status).toBe(400); // parsed and validated (repeated node), not refused for size
+    expect(dup.body.message).toMatch(/twice/);
+    const huge = 'x'.repeat(17 * 1024 * 1024);
+    const res = await measure({ modelId: mnistId, nodes: [{ node: huge, medianUs: 1 }] });
+    expect(res.status).toBe(413);
+    expect(res.body).toMatchObject({ statusCode: 413, error: 'Payload Too Large' });
+  });
+
   it('rejects traces that are not ONNX Runtime profiles, and unknown platforms', async () => {
     const before = await measurementCount();
     const post = () => api(t).post('/v1/platforms/pixel-7/measurements').set(bearer(key)).field('modelId', mnistId);

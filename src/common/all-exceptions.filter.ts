@@ -21,6 +21,13 @@ export class AllExceptionsFilter implements ExceptionFilter {
       res.status(status).json(errorBody(status, httpMessage(error), { requestId: req.requestId }));
       return;
     }
+    const clientError = exposedClientError(error);
+    if (clientError) {
+      res
+        .status(clientError.status)
+        .json(errorBody(clientError.status, clientError.message, { requestId: req.requestId }));
+      return;
+    }
     this.logger.error(
       `request ${req.requestId} ${req.method} ${req.originalUrl} failed`,
       error instanceof Error ? error.stack : String(error),
@@ -39,4 +46,12 @@ function httpMessage(error: HttpException): string {
   const message = (response as { message?: unknown }).message;
   if (Array.isArray(message)) return message.join('; ');
   return typeof message === 'string' ? message : error.message;
+}
+
+/** Body-parser and other http-errors raise 4xx errors they mark safe to show (`expose`): keep their status. */
+function exposedClientError(error: unknown): { status: number; message: string } | null {
+  if (typeof error !== 'object' || error === null) return null;
+  const { status, expose, message } = error as { status?: unknown; expose?: unknown; message?: unknown };
+  if (expose !== true || typeof status !== 'number' || status < 400 || status > 499) return null;
+  return { status, message: typeof message === 'string' ? message : 'bad request' };
 }
