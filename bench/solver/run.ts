@@ -1,10 +1,13 @@
 /**
  * Solver bench (issue 5): median solve time for chains and random layered DAGs of 100, 1,000 and 10,000 nodes
  * (width ~4, up to 3 inputs per node), 3 tiers; "optimum" alone and the "whole plan" (optimum, six baselines,
- * bandwidth regions of link 1 over [0.1, 1000] Mbps). Prints a markdown table.
+ * bandwidth regions of link 1 over [0.1, 1000] Mbps). Prints a markdown table. Then the real graphs: the eight
+ * reference models and two third-party ONNX zoo graphs (light_densenet121, light_inception_v2), ingested as an upload
+ * is, with per-node latencies from the stored predictors of ref-cpu1 / ref-cpu16 / ref-h200.
  *
  *   node bench/run-ts.js bench/solver/run.ts [--reps N]
  */
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { bandwidthRegions } from '../../src/planning/bandwidth-regions';
 import { baselines } from '../../src/planning/baselines';
@@ -12,6 +15,8 @@ import { prepare, PreparedGraph } from '../../src/planning/cost-model';
 import { layeredDag, randomChain, rng } from '../../src/planning/random-graphs';
 import { solvePrepared } from '../../src/planning/solve';
 import { PlanGraph, PlanNetwork } from '../../src/planning/types';
+import { findPackageRoot, REFERENCE_MODELS } from '../../src/platforms/reference/reference-data';
+import { loadReferenceModels, ingestFile, planGraph, predictTiers } from '../paper/models';
 
 // WiFi end–edge and WAN edge–cloud, the presets of issue 5.
 const network: PlanNetwork = {
@@ -54,7 +59,38 @@ const fmt = (ms: number): string => (ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
 const verdict = (ms: number, target?: number): string =>
   target === undefined ? '' : ms <= target ? ` (≤ ${target} ✓)` : ` (> ${target} ✗)`;
 
-function main(): void {
+const THIRD_PARTY = ['light_densenet121', 'light_inception_v2'];
+
+/** Real graphs with predicted latencies on the three reference tiers. */
+async function realGraphs(): Promise<{ name: string; graph: PlanGraph }[]> {
+  const out: { name: string; graph: PlanGraph }[] = [];
+  for (const m of await loadReferenceModels()) out.push({ name: m.model, graph: planGraph(m.ingested, m.predicted) });
+  const dir = join(findPackageRoot(), '..', 'shared', 'data', 'third_party');
+  for (const name of THIRD_PARTY) {
+    const ingested = await ingestFile(join(dir, `${name}.onnx`));
+    out.push({ name, graph: planGraph(ingested, await predictTiers(ingested)) });
+  }
+  return out;
+}
+
+function row(shape: string, graph: PlanGraph, reps: number, target: { optimum?: number; whole?: number }): string {
+  const n = graph.nodes.length;
+  const edges = graph.tensors.reduce((sum, t) => sum + t.consumers.length, 0);
+  const k = n >= 10000 ? Math.max(5, Math.ceil(reps / 2)) : reps;
+  const prepareMs = time(k, () => prepare(graph));
+  const pg = prepare(graph);
+  const optimumMs = time(k, () => solvePrepared(pg, network));
+  const wholeMs = time(k, () => wholePlan(pg));
+  const plan = solvePrepared(pg, network)!;
+  const used = new Set(plan.assignment).size;
+  const regions = bandwidthRegions(pg, network, 1, 0.1, 1000).length;
+  return (
+    `| ${shape} | ${n} | ${edges} | ${fmt(prepareMs)} | ${fmt(optimumMs)}${verdict(optimumMs, target.optimum)} | ` +
+    `${fmt(wholeMs)}${verdict(wholeMs, target.whole)} | ${regions} | ${used} | ${plan.cost.totalMs.toFixed(1)} |`
+  );
+}
+
+async function main(): Promise<void> {
   const repsArg = process.argv.indexOf('--reps');
   const reps = repsArg > 0 ? Number(process.argv[repsArg + 1]) : 15;
   const rows: string[] = [];
@@ -62,25 +98,16 @@ function main(): void {
     for (const n of [100, 1000, 10000]) {
       const r = rng(n + (shape === 'chain' ? 1 : 2));
       const graph: PlanGraph = shape === 'chain' ? randomChain(r, n, 3) : layeredDag(r, n);
-      const edges = graph.tensors.reduce((sum, t) => sum + t.consumers.length, 0);
-      const k = n >= 10000 ? Math.max(5, Math.ceil(reps / 2)) : reps;
-      const prepareMs = time(k, () => prepare(graph));
-      const pg = prepare(graph);
-      const optimumMs = time(k, () => solvePrepared(pg, network));
-      const wholeMs = time(k, () => wholePlan(pg));
-      const plan = solvePrepared(pg, network)!;
-      const used = new Set(plan.assignment).size;
-      const regions = bandwidthRegions(pg, network, 1, 0.1, 1000).length;
-      const target = TARGETS[n] ?? {};
-      rows.push(
-        `| ${shape} | ${n} | ${edges} | ${fmt(prepareMs)} | ${fmt(optimumMs)}${verdict(optimumMs, target.optimum)} | ` +
-          `${fmt(wholeMs)}${verdict(wholeMs, target.whole)} | ${regions} | ${used} | ${plan.cost.totalMs.toFixed(1)} |`,
-      );
+      rows.push(row(shape, graph, reps, TARGETS[n] ?? {}));
     }
   }
+  const real = await realGraphs();
+  for (const { name, graph } of real) rows.push(row(name, graph, reps, {}));
   process.stdout.write(
     `Solver bench, 3 tiers (WiFi end–edge, WAN edge–cloud), median of ${reps} runs (5+ for 10,000 nodes) after warm-up, ` +
-      `Node ${process.version}\n\n` +
+      `Node ${process.version}. Random graphs: latencies from random-graphs.ts; real graphs (${REFERENCE_MODELS.length} ` +
+      `reference models + ${THIRD_PARTY.join(', ')}): ref-cpu1 / ref-cpu16 / ref-h200 predictor latencies, ` +
+      'float32 transfers.\n\n' +
       '| graph | nodes | edges | prepare ms | optimum ms | whole plan ms | regions (link 1) | tiers used | plan totalMs |\n' +
       '|---|---:|---:|---:|---:|---:|---:|---:|---:|\n' +
       rows.join('\n') +
@@ -88,4 +115,7 @@ function main(): void {
   );
 }
 
-main();
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exitCode = 1;
+});

@@ -2,13 +2,13 @@
  * The two baselines every predictor is compared with, trained on the same split:
  * - Neurosurgeon-style: per op type, a linear regression of latency on (MACs, input bytes, output bytes), in
  *   linear space as Neurosurgeon does; op types with too few rows use a regression over all rows.
- * - nn-Meter-style: a random forest on nn-Meter's kernel features (H, Cin, Cout, kernel, stride, MACs, params),
- *   one forest per operator class, seeded.
+ * - nn-Meter-style: a random forest on nn-Meter's kernel features (H, Cin, Cout, kernel, stride, MACs, params)
+ *   plus log bytes moved, in log space, one forest per operator class (forest.ts), seeded.
  */
 import MLR from 'ml-regression-multivariate-linear';
-import { RandomForestRegression } from 'ml-random-forest';
 import { NodeFeatures } from '../onnx/types';
 import { encodeNode, nnMeterFeatures, OpClass } from './encoding';
+import { DEFAULT_FOREST_OPTIONS, Forest, trainForest } from './forest';
 import { TrainRow } from './predictor';
 
 export type Predict = (features: NodeFeatures[]) => Float64Array;
@@ -48,46 +48,29 @@ export function trainNeurosurgeon(rows: TrainRow[]): Predict {
     });
 }
 
-/**
- * ml-random-forest's CART is pure JS and quadratic in rows per split: 10 trees of depth ≤ 10 keep the reference
- * training (eight folds × three platforms) inside the 2-minute budget.
- */
-const forest = (seed: number): RandomForestRegression =>
-  new RandomForestRegression({
-    seed,
-    nEstimators: 10,
-    maxFeatures: 0.8,
-    useSampleBagging: true,
-    treeOptions: { maxDepth: 10 },
-    noOOB: true,
-  });
-
 export function trainNnMeter(rows: TrainRow[], seed = 7): Predict {
   const usable = rows.filter((r) => !r.features.isConstant && r.us > 0);
-  const forests = new Map<OpClass, RandomForestRegression>();
-  const all = forest(seed);
+  const forests = new Map<OpClass, Forest>();
   const withOp = (f: NodeFeatures): number[] => [...nnMeterFeatures(f), Math.log1p(f.inBytes + f.outBytes)];
-  all.train(
-    usable.map((r) => withOp(r.features)),
-    usable.map((r) => Math.log(r.us)),
-  );
+  const fit = (rs: TrainRow[]): Forest =>
+    trainForest(
+      rs.map((r) => withOp(r.features)),
+      rs.map((r) => Math.log(r.us)),
+      { ...DEFAULT_FOREST_OPTIONS, seed },
+    );
+  const all = fit(usable);
   const classes = new Set(usable.map((r) => encodeNode(r.features).cls));
   for (const cls of classes) {
     const rs = usable.filter((r) => encodeNode(r.features).cls === cls);
     if (rs.length < MIN_ROWS * 4) continue;
-    const rf = forest(seed);
-    rf.train(
-      rs.map((r) => withOp(r.features)),
-      rs.map((r) => Math.log(r.us)),
-    );
-    forests.set(cls, rf);
+    forests.set(cls, fit(rs));
   }
   return (features) => {
     const out = new Float64Array(features.length);
     features.forEach((f, i) => {
       if (f.isConstant) return;
       const rf = forests.get(encodeNode(f).cls) ?? all;
-      out[i] = Math.exp(rf.predict([withOp(f)])[0]);
+      out[i] = Math.exp(rf.predict(withOp(f)));
     });
     return out;
   };

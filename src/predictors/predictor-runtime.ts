@@ -9,7 +9,7 @@ import * as ort from 'onnxruntime-node';
 import { NodeFeatures } from '../onnx/types';
 import { encodeNode, OpClass } from './encoding';
 import { Metrics } from './metrics';
-import { Fallback, fallbackUs, networkInput, PredictorMode } from './predictor';
+import { clampedUs, Fallback, fallbackUs, networkInput, PredictorMode } from './predictor';
 
 /** The JSON stored beside the ONNX files (`<slug>.json`). */
 export interface PredictorArtifact {
@@ -20,9 +20,21 @@ export interface PredictorArtifact {
   /** Network key → ONNX file name, relative to the artifact's folder. */
   networks: Partial<Record<OpClass | 'shared', string>>;
   samples: Partial<Record<OpClass, number>>;
+  /** Per class [min, max] ln µs of the training rows; outputs are clamped to it (absent in older artifacts). */
+  clampLogUs?: Partial<Record<OpClass, [number, number]>>;
   fallback: Fallback;
   metrics: Record<string, Metrics>;
-  training: { ms: number; rows: number; sets: string[]; seed: number; epochs: number; hidden: number[] };
+  training: {
+    ms: number;
+    rows: number;
+    sets: string[];
+    seed: number;
+    epochs: number;
+    hidden: number[];
+    batchSize?: number;
+    learningRate?: number;
+    weightDecay?: number;
+  };
 }
 
 export interface LoadedPredictor {
@@ -54,7 +66,7 @@ export function predictorFromArtifact(dir: string, artifact: PredictorArtifact):
     artifact,
     async predict(features) {
       const out = new Float64Array(features.length);
-      const batches = new Map<OpClass | 'shared', { index: number[]; x: Float64Array[] }>();
+      const batches = new Map<OpClass | 'shared', { index: number[]; cls: OpClass[]; x: Float64Array[] }>();
       features.forEach((f, i) => {
         if (f.isConstant) return;
         const input = networkInput(available, f);
@@ -62,8 +74,9 @@ export function predictorFromArtifact(dir: string, artifact: PredictorArtifact):
           out[i] = fallbackUs(artifact.fallback, f, encodeNode(f).cls);
           return;
         }
-        const b = batches.get(input.key) ?? { index: [], x: [] };
+        const b = batches.get(input.key) ?? { index: [], cls: [], x: [] };
         b.index.push(i);
+        b.cls.push(encodeNode(f).cls);
         b.x.push(input.x);
         batches.set(input.key, b);
       });
@@ -76,7 +89,7 @@ export function predictorFromArtifact(dir: string, artifact: PredictorArtifact):
         b.x.forEach((row, r) => flat.set(row, r * width));
         const result = await s.run({ x: new ort.Tensor('float32', flat, [b.x.length, width]) });
         const logUs = result.log_us.data as Float32Array;
-        b.index.forEach((i, r) => (out[i] = Math.exp(logUs[r])));
+        b.index.forEach((i, r) => (out[i] = clampedUs(artifact.clampLogUs, b.cls[r], logUs[r])));
       }
       return out;
     },

@@ -32,7 +32,23 @@ export interface TrainedPredictor {
   /** Per-class networks (mode per-class) or one network under the key `shared`. */
   networks: Partial<Record<OpClass | 'shared', FoldedMlp>>;
   samples: Partial<Record<OpClass, number>>;
+  /**
+   * Per class, the [min, max] of ln µs seen in training. Network outputs are clamped to it: a ReLU network
+   * extrapolates linearly in log space, i.e. as a power law, and on a shape far outside the training set that
+   * power law can overshoot by orders of magnitude; the measured range is a safe envelope.
+   */
+  clampLogUs: Partial<Record<OpClass, [number, number]>>;
   fallback: Fallback;
+}
+
+/** Clamps ln µs to the class's training range (no range: unchanged) and returns µs. */
+export function clampedUs(
+  clamp: Partial<Record<OpClass, [number, number]>> | undefined,
+  cls: OpClass,
+  logUs: number,
+): number {
+  const range = clamp?.[cls];
+  return Math.exp(range ? Math.min(Math.max(logUs, range[0]), range[1]) : logUs);
 }
 
 const median = (xs: number[]): number => {
@@ -66,7 +82,12 @@ export async function trainPredictor(
   const usable = rows.filter((r) => !r.features.isConstant && r.us > 0);
   const encoded = usable.map((r) => ({ e: encodeNode(r.features), us: r.us }));
   const samples: Partial<Record<OpClass, number>> = {};
-  for (const { e } of encoded) samples[e.cls] = (samples[e.cls] ?? 0) + 1;
+  const clampLogUs: Partial<Record<OpClass, [number, number]>> = {};
+  for (const { e, us } of encoded) {
+    samples[e.cls] = (samples[e.cls] ?? 0) + 1;
+    const [lo, hi] = clampLogUs[e.cls] ?? [Infinity, -Infinity];
+    clampLogUs[e.cls] = [Math.min(lo, Math.log(us)), Math.max(hi, Math.log(us))];
+  }
   const networks: TrainedPredictor['networks'] = {};
   const fit = async (xs: Float64Array[], ys: number[]): Promise<FoldedMlp> => {
     const trained = await trainMlp(xs, ys, options);
@@ -88,7 +109,7 @@ export async function trainPredictor(
       );
     }
   }
-  return { mode, networks, samples, fallback: fitFallback(usable) };
+  return { mode, networks, samples, clampLogUs, fallback: fitFallback(usable) };
 }
 
 /** Which network input a node gets, or undefined when it falls back. */
@@ -107,6 +128,7 @@ export function predictJs(p: TrainedPredictor, features: NodeFeatures[]): Float6
     if (f.isConstant) return 0;
     const input = networkInput(p, f);
     const net = input && p.networks[input.key];
-    return input && net ? Math.exp(forward(net, input.x)) : fallbackUs(p.fallback, f, encodeNode(f).cls);
+    const cls = encodeNode(f).cls;
+    return input && net ? clampedUs(p.clampLogUs, cls, forward(net, input.x)) : fallbackUs(p.fallback, f, cls);
   });
 }

@@ -7,17 +7,37 @@ import { trainNeurosurgeon, trainNnMeter } from './baselines';
 import { predictJs, PredictorMode, TrainRow, trainPredictor } from './predictor';
 import { MlpOptions } from './mlp';
 
+export type EvaluatedPredictor = 'mlp' | 'neurosurgeon' | 'nnMeter';
+
+export async function evaluateMlp(
+  heldOut: HeldOutModel[],
+  rows: TrainRow[],
+  mode: PredictorMode,
+  options: MlpOptions,
+): Promise<Metrics> {
+  const { metrics } = await leaveOneModelOut(heldOut, rows, async (train) => {
+    const p = await trainPredictor(train, mode, options);
+    return (f) => predictJs(p, f);
+  });
+  return metrics;
+}
+
+export async function evaluateBaselines(
+  heldOut: HeldOutModel[],
+  rows: TrainRow[],
+  seed: number,
+): Promise<Record<'neurosurgeon' | 'nnMeter', Metrics>> {
+  const neurosurgeon = await leaveOneModelOut(heldOut, rows, trainNeurosurgeon);
+  const nnMeter = await leaveOneModelOut(heldOut, rows, (train) => trainNnMeter(train, seed));
+  return { neurosurgeon: neurosurgeon.metrics, nnMeter: nnMeter.metrics };
+}
+
 export async function evaluateAll(
   heldOut: HeldOutModel[],
   rows: TrainRow[],
   mode: PredictorMode,
   options: MlpOptions,
-): Promise<Record<'mlp' | 'neurosurgeon' | 'nnMeter', Metrics>> {
-  const mlp = await leaveOneModelOut(heldOut, rows, async (train) => {
-    const p = await trainPredictor(train, mode, options);
-    return (f) => predictJs(p, f);
-  });
-  const neurosurgeon = await leaveOneModelOut(heldOut, rows, trainNeurosurgeon);
-  const nnMeter = await leaveOneModelOut(heldOut, rows, (train) => trainNnMeter(train, options.seed));
-  return { mlp: mlp.metrics, neurosurgeon: neurosurgeon.metrics, nnMeter: nnMeter.metrics };
+): Promise<Record<EvaluatedPredictor, Metrics>> {
+  const mlp = await evaluateMlp(heldOut, rows, mode, options);
+  return { mlp, ...(await evaluateBaselines(heldOut, rows, options.seed)) };
 }

@@ -1,0 +1,78 @@
+/**
+ * The predictor yardstick (issues 3 and 4): leave-one-model-out over the eight reference models, per platform,
+ * the MLP (both variants: per-class networks and one shared network with the class one-hot) and the two
+ * baselines side by side, plus the time each step takes on this host.
+ * Run: node bench/run-ts.js bench/predictors/run.ts [--platform ref-cpu1] [--mode per-class|shared|both]
+ *      [--epochs N] [--hidden 32,32] [--batch N] [--lr X] [--wd X]
+ */
+import { REFERENCE_PLATFORMS } from '../../src/platforms/reference/reference-data';
+import { referenceTrainingSet } from '../../src/platforms/reference/training-set';
+import { Metrics } from '../../src/predictors/metrics';
+import { DEFAULT_MLP_OPTIONS, MlpOptions } from '../../src/predictors/mlp';
+import { PredictorMode, trainPredictor } from '../../src/predictors/predictor';
+import { evaluateBaselines, evaluateMlp } from '../../src/predictors/reference-eval';
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+}
+
+function options(): MlpOptions {
+  const o = { ...DEFAULT_MLP_OPTIONS };
+  const n = (name: string): number | undefined => (arg(name) === undefined ? undefined : Number(arg(name)));
+  o.epochs = n('epochs') ?? o.epochs;
+  o.batchSize = n('batch') ?? o.batchSize;
+  o.learningRate = n('lr') ?? o.learningRate;
+  o.weightDecay = n('wd') ?? o.weightDecay;
+  o.hidden = arg('hidden')?.split(',').map(Number) ?? o.hidden;
+  return o;
+}
+
+const pct = (v: number): string => `${(100 * v).toFixed(1)}%`;
+const row = (platform: string, name: string, m: Metrics, s: number): string =>
+  `| ${platform} | ${name} | ${pct(m.nodeMape)} | ${pct(m.timeWeightedError)} | ${pct(m.within10)} | ${pct(m.within25)} | ${pct(m.modelError)} | ${s.toFixed(1)} s |`;
+
+async function main(): Promise<void> {
+  const only = arg('platform');
+  const modeArg = arg('mode') ?? 'both';
+  const modes: PredictorMode[] =
+    modeArg === 'both' ? ['per-class', 'shared'] : modeArg === 'none' ? [] : [modeArg as PredictorMode];
+  const o = options();
+  process.stdout.write(`MLP options: ${JSON.stringify(o)}\n\n`);
+  process.stdout.write(
+    '| platform | predictor | node MAPE (≥5 µs) | time-weighted | ±10% | ±25% | model-level | LOMO time |\n|---|---|---|---|---|---|---|---|\n',
+  );
+  const training: string[] = [];
+  for (const platform of REFERENCE_PLATFORMS) {
+    if (only && platform.slug !== only) continue;
+    const set = await referenceTrainingSet(platform.csvPlatform);
+    const lomo = new Map<PredictorMode, number>();
+    for (const mode of modes) {
+      const t = Date.now();
+      const m = await evaluateMlp(set.heldOut, set.rows, mode, o);
+      lomo.set(mode, (Date.now() - t) / 1000);
+      process.stdout.write(`${row(platform.slug, `MLP ${mode}`, m, lomo.get(mode) ?? 0)}\n`);
+    }
+    const t = Date.now();
+    const b = await evaluateBaselines(set.heldOut, set.rows, o.seed);
+    const s = (Date.now() - t) / 1000;
+    process.stdout.write(`${row(platform.slug, 'Neurosurgeon (linear)', b.neurosurgeon, s)}\n`);
+    process.stdout.write(`${row(platform.slug, 'nn-Meter (RF)', b.nnMeter, s)}\n`);
+    // What `npm run train:reference` spends on this platform: the served (shared) MLP's leave-one-model-out,
+    // the baselines' leave-one-model-out and the final fit on every row.
+    if (lomo.has('shared')) {
+      const f = Date.now();
+      await trainPredictor(set.rows, 'shared', o);
+      const fit = (Date.now() - f) / 1000;
+      training.push(
+        `${platform.slug}: ${((lomo.get('shared') ?? 0) + s + fit).toFixed(1)} s (final fit ${fit.toFixed(1)} s)`,
+      );
+    }
+  }
+  if (training.length) process.stdout.write(`\ntraining time per platform (shared MLP): ${training.join(', ')}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

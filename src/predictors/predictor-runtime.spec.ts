@@ -1,0 +1,54 @@
+import { join } from 'node:path';
+import {
+  loadReferenceGraph,
+  REFERENCE_DIR,
+  REFERENCE_PLATFORMS,
+  referenceGraphs,
+} from '../platforms/reference/reference-data';
+import { encodeNode } from './encoding';
+import { loadPredictor, releaseSessions } from './predictor-runtime';
+
+const dir = join(REFERENCE_DIR, 'predictors');
+
+describe('predictor runtime on the committed reference predictors', () => {
+  afterAll(() => releaseSessions());
+
+  it.each(REFERENCE_PLATFORMS.map((p) => p.slug))(
+    '%s predicts finite positive µs for resnet18, constants 0',
+    async (slug) => {
+      const predictor = loadPredictor(dir, slug);
+      expect(predictor.artifact.slug).toBe(slug);
+      const { features } = await loadReferenceGraph(referenceGraphs().find((g) => g.model === 'resnet18')!);
+      const us = await predictor.predict(features);
+      expect(us).toHaveLength(features.length);
+      features.forEach((f, i) => {
+        if (f.isConstant) expect(us[i]).toBe(0);
+        else expect(Number.isFinite(us[i]) && us[i] > 0).toBe(true);
+      });
+      // Network outputs stay inside each class's training range (the stored clamp).
+      const clamp = predictor.artifact.clampLogUs!;
+      features.forEach((f, i) => {
+        const range = clamp[encodeNode(f).cls];
+        if (!f.isConstant && range) {
+          expect(Math.log(us[i])).toBeGreaterThanOrEqual(range[0] - 1e-6);
+          expect(Math.log(us[i])).toBeLessThanOrEqual(range[1] + 1e-6);
+        }
+      });
+      // A 3×3 conv costs more than the Relu after it on every platform.
+      const conv = features.findIndex((f) => f.name === '/layer1/layer1.0/conv1/Conv');
+      const relu = features.findIndex((f) => f.name === '/layer1/layer1.0/relu/Relu');
+      expect(us[conv]).toBeGreaterThan(us[relu]);
+      // Stored metrics are leave-one-model-out over the 8 reference models, for the MLP and both baselines.
+      for (const k of ['mlp', 'neurosurgeon', 'nnMeter'])
+        expect(predictor.artifact.metrics[k]).toMatchObject({ models: 8 });
+    },
+  );
+
+  it('runs all nodes of a model in one batch per network and is stable across calls (cached sessions)', async () => {
+    const predictor = loadPredictor(dir, 'ref-cpu1');
+    const { features } = await loadReferenceGraph(referenceGraphs().find((g) => g.model === 'mobilenet_v2')!);
+    const a = await predictor.predict(features);
+    const b = await predictor.predict(features);
+    expect(b).toEqual(a);
+  });
+});
