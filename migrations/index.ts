@@ -3,6 +3,7 @@ import { PlatformsMeasurements1764259200000 } from './1764259200000-platforms-me
 import { Networks1764262800000 } from './1764262800000-networks';
 import { Plans1764266400000 } from './1764266400000-plans';
 import { PlatformCalibration1764270000000 } from './1764270000000-platform-calibration';
+import { Predictors1764273600000 } from './1764273600000-predictors';
 
 /** Every migration, oldest first. Listed explicitly so the same list runs from ts (tests) and js (dist). */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   Networks1764262800000,
   Plans1764266400000,
   PlatformCalibration1764270000000,
+  Predictors1764273600000,
 ];

@@ -10,19 +10,7 @@ import { mkdirSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REFERENCE_DIR, REFERENCE_PLATFORMS } from '../src/platforms/reference/reference-data';
 import { referenceTrainingSet } from '../src/platforms/reference/training-set';
-import { FEATURE_NAMES, OpClass } from '../src/predictors/encoding';
-import { DEFAULT_MLP_OPTIONS } from '../src/predictors/mlp';
-import { exportMlpToOnnx } from '../src/predictors/onnx-export';
-import { trainPredictor } from '../src/predictors/predictor';
-import { PredictorArtifact } from '../src/predictors/predictor-runtime';
-import { evaluateAll } from '../src/predictors/reference-eval';
-
-/**
- * One shared network with the operator class as a one-hot input: on leave-one-model-out it generalised better
- * than per-class networks on all three platforms (bench/predictors compares both), since rare classes borrow
- * the size→time relation learnt on the common ones, and it trains in a third of the time.
- */
-const MODE = 'shared' as const;
+import { trainArtifact } from '../src/predictors/train-artifact';
 
 async function main(): Promise<void> {
   const out = join(REFERENCE_DIR, 'predictors');
@@ -34,38 +22,17 @@ async function main(): Promise<void> {
     const started = Date.now();
     const set = await referenceTrainingSet(platform.csvPlatform);
     const loaded = Date.now();
-    const metrics = await evaluateAll(set.heldOut, set.rows, MODE, DEFAULT_MLP_OPTIONS);
-    const evaluated = Date.now();
-    const trained = await trainPredictor(set.rows, MODE, DEFAULT_MLP_OPTIONS);
-    const networks: Partial<Record<OpClass | 'shared', string>> = {};
-    for (const [key, mlp] of Object.entries(trained.networks)) {
-      if (!mlp) continue;
-      const file = `${platform.slug}-${key}.onnx`;
-      writeFileSync(join(out, file), exportMlpToOnnx(mlp, `${platform.slug}_${key}`));
-      networks[key as OpClass] = file;
-    }
-    const artifact: PredictorArtifact = {
+    let evaluated = loaded;
+    const { artifact, networks } = await trainArtifact({
       id: `${platform.slug}-reference-v2`,
       slug: platform.slug,
-      mode: MODE,
-      featureNames: [...FEATURE_NAMES],
-      networks,
-      samples: trained.samples,
-      clampLogUs: trained.clampLogUs,
-      fallback: trained.fallback,
-      metrics,
-      training: {
-        ms: Date.now() - started,
-        rows: set.rows.length,
-        sets: ['model-nodes', 'gen-nodes'],
-        seed: DEFAULT_MLP_OPTIONS.seed,
-        epochs: DEFAULT_MLP_OPTIONS.epochs,
-        hidden: DEFAULT_MLP_OPTIONS.hidden,
-        batchSize: DEFAULT_MLP_OPTIONS.batchSize,
-        learningRate: DEFAULT_MLP_OPTIONS.learningRate,
-        weightDecay: DEFAULT_MLP_OPTIONS.weightDecay,
-      },
-    };
+      rows: set.rows,
+      heldOut: set.heldOut,
+      sets: ['model-nodes', 'gen-nodes'],
+      onPhase: (phase) => (evaluated = phase === 'training' ? Date.now() : evaluated),
+    });
+    for (const [file, bytes] of Object.entries(networks)) writeFileSync(join(out, file), bytes);
+    const metrics = artifact.metrics;
     writeFileSync(join(out, `${platform.slug}.json`), `${JSON.stringify(artifact, null, 1)}\n`);
     const s = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
     process.stdout.write(

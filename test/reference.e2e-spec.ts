@@ -43,6 +43,16 @@ describe('reference platforms (e2e)', () => {
     expect(res.status).toBe(403);
   });
 
+  it('list their committed predictors with leave-one-model-out metrics, and cannot be retrained', async () => {
+    for (const slug of ['ref-cpu1', 'ref-cpu16', 'ref-h200']) {
+      const res = await api(t).get(`/v1/platforms/${slug}/predictors`).set(bearer(key)).expect(200);
+      expect(res.body.items).toHaveLength(1);
+      expect(res.body.items[0]).toMatchObject({ platform: slug, active: true });
+      for (const name of ['mlp', 'neurosurgeon', 'nnMeter']) expect(res.body.items[0].metrics[name].models).toBe(8);
+    }
+    await api(t).post('/v1/platforms/ref-cpu1/predictors').set(bearer(key)).expect(403);
+  });
+
   it('seed idempotently', async () => {
     const before = await counts();
     await t.app.get(ReferenceSeeder).onApplicationBootstrap();

@@ -106,6 +106,8 @@ function networksStatus(code: NetworksErrorCode): HttpStatus {
 function predictionsStatus(code: PredictionsErrorCode): HttpStatus {
   switch (code) {
     case PredictionsErrorCode.NO_PREDICTOR:
+    case PredictionsErrorCode.NO_MEASUREMENTS:
+    case PredictionsErrorCode.DERIVED_PLATFORM:
       return HttpStatus.CONFLICT;
     default:
       return assertNever(code);

@@ -4,6 +4,7 @@ import { ModelNodeEntity } from '../models/entities/model-node.entity';
 import { ModelEntity } from '../models/entities/model.entity';
 import { NetworkEntity } from '../networks/entities/network.entity';
 import { PlanEntity } from '../plans/entities/plan.entity';
+import { PredictorEntity, PredictorNetworkEntity } from '../predictions/entities/predictor.entity';
 import { MeasurementEntity } from '../platforms/entities/measurement.entity';
 import { PlatformEntity } from '../platforms/entities/platform.entity';
 
@@ -16,4 +17,6 @@ export const ENTITIES = [
   MeasurementEntity,
   NetworkEntity,
   PlanEntity,
+  PredictorEntity,
+  PredictorNetworkEntity,
 ];

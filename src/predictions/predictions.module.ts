@@ -4,11 +4,13 @@ import { PlatformDirectoryModule } from '../platforms/platform-directory.module'
 import { PredictionsController } from './predictions.controller';
 import { PredictionsService } from './predictions.service';
 import { PredictorRegistry } from './predictor-registry';
+import { PredictorsController } from './predictors.controller';
+import { PredictorsService } from './predictors.service';
 
 @Module({
   imports: [ModelsModule, PlatformDirectoryModule],
-  controllers: [PredictionsController],
-  providers: [PredictionsService, PredictorRegistry],
+  controllers: [PredictionsController, PredictorsController],
+  providers: [PredictionsService, PredictorRegistry, PredictorsService],
   exports: [PredictionsService],
 })
 export class PredictionsModule {}

@@ -84,11 +84,12 @@ export class PredictionsService {
         predictorId: `${fromBase.predictorId ?? base.slug}×${platform.scale}`,
       };
     }
-    const predictor = this.registry.forPlatform(platform);
+    const predictor = await this.registry.forPlatform(platform);
     if (!predictor) {
       throw new PredictionsError(
         PredictionsErrorCode.NO_PREDICTOR,
-        `platform '${platform.slug}' has no predictor and not every node of this model is measured on it`,
+        `platform '${platform.slug}' has no predictor and not every node of this model is measured on it: ` +
+          `train one (POST /v1/platforms/${platform.slug}/predictors) or measure the missing nodes`,
       );
     }
     return { latencyUs: await predictor.predict(features), predictorId: predictor.artifact.id };

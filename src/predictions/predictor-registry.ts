@@ -1,26 +1,57 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { PlatformEntity } from '../platforms/entities/platform.entity';
 import { REFERENCE_DIR } from '../platforms/reference/reference-data';
-import { LoadedPredictor, loadPredictor } from '../predictors/predictor-runtime';
+import {
+  LoadedPredictor,
+  loadPredictor,
+  predictorFromArtifact,
+  PredictorArtifact,
+} from '../predictors/predictor-runtime';
+import { PredictorEntity, PredictorNetworkEntity } from './entities/predictor.entity';
 
-const REFERENCE_PREDICTORS = join(REFERENCE_DIR, 'predictors');
+export const REFERENCE_PREDICTORS = join(REFERENCE_DIR, 'predictors');
 
 /**
- * Finds the predictor of a platform. Reference platforms use the committed predictors trained by
- * `npm run train:reference` (loaded once, sessions cached by the runtime); nothing is trained at boot.
+ * Finds a platform's active predictor. Reference platforms use the committed predictors trained by
+ * `npm run train:reference` (nothing is trained at boot); a tenant's platform uses its newest trained one.
+ * Loaded predictors are kept by id, so re-planning reuses their ORT sessions.
  */
 @Injectable()
 export class PredictorRegistry {
-  private readonly loaded = new Map<string, LoadedPredictor | null>();
+  private readonly loaded = new Map<string, LoadedPredictor>();
 
-  forPlatform(platform: PlatformEntity): LoadedPredictor | null {
-    if (platform.tenantId !== null) return null;
-    if (!this.loaded.has(platform.slug)) {
-      const present = existsSync(join(REFERENCE_PREDICTORS, `${platform.slug}.json`));
-      this.loaded.set(platform.slug, present ? loadPredictor(REFERENCE_PREDICTORS, platform.slug) : null);
+  constructor(private readonly dataSource: DataSource) {}
+
+  async forPlatform(platform: PlatformEntity): Promise<LoadedPredictor | null> {
+    if (platform.tenantId === null) return this.reference(platform.slug);
+    const row = await this.dataSource
+      .getRepository(PredictorEntity)
+      .findOne({ where: { platformId: platform.id }, order: { createdAt: 'DESC' } });
+    if (!row) return null;
+    const cached = this.loaded.get(row.id);
+    if (cached) return cached;
+    const networks = await this.dataSource.getRepository(PredictorNetworkEntity).findBy({ predictorId: row.id });
+    const bytes = new Map(networks.map((n) => [n.file, new Uint8Array(n.onnx)]));
+    const predictor = predictorFromArtifact(row.artifact, (file) => bytes.get(file)!);
+    this.loaded.set(row.id, predictor);
+    return predictor;
+  }
+
+  /** The artifact of a reference platform's predictor, or null when none was trained. */
+  referenceArtifact(slug: string): PredictorArtifact | null {
+    const file = join(REFERENCE_PREDICTORS, `${slug}.json`);
+    return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as PredictorArtifact) : null;
+  }
+
+  private reference(slug: string): LoadedPredictor | null {
+    const key = `reference:${slug}`;
+    if (!this.loaded.has(key)) {
+      if (!existsSync(join(REFERENCE_PREDICTORS, `${slug}.json`))) return null;
+      this.loaded.set(key, loadPredictor(REFERENCE_PREDICTORS, slug));
     }
-    return this.loaded.get(platform.slug) ?? null;
+    return this.loaded.get(key)!;
   }
 }

@@ -45,10 +45,10 @@ export interface LoadedPredictor {
 
 const sessions = new Map<string, Promise<ort.InferenceSession>>();
 
-function session(key: string, file: string): Promise<ort.InferenceSession> {
+function session(key: string, onnx: () => Uint8Array): Promise<ort.InferenceSession> {
   let s = sessions.get(key);
   if (!s) {
-    s = ort.InferenceSession.create(readFileSync(file), { intraOpNumThreads: 1 });
+    s = ort.InferenceSession.create(onnx(), { intraOpNumThreads: 1 });
     sessions.set(key, s);
   }
   return s;
@@ -57,10 +57,17 @@ function session(key: string, file: string): Promise<ort.InferenceSession> {
 /** Loads `<dir>/<slug>.json` and returns a predictor backed by cached ORT sessions. */
 export function loadPredictor(dir: string, slug: string): LoadedPredictor {
   const artifact = JSON.parse(readFileSync(join(dir, `${slug}.json`), 'utf8')) as PredictorArtifact;
-  return predictorFromArtifact(dir, artifact);
+  return predictorFromArtifact(artifact, (file) => readFileSync(join(dir, file)));
 }
 
-export function predictorFromArtifact(dir: string, artifact: PredictorArtifact): LoadedPredictor {
+/**
+ * A predictor whose network files come from `readNetwork` (the reference directory, or the database for a
+ * tenant's trained predictors). Sessions are cached by artifact id, so ids must be unique per trained predictor.
+ */
+export function predictorFromArtifact(
+  artifact: PredictorArtifact,
+  readNetwork: (file: string) => Uint8Array,
+): LoadedPredictor {
   const available = { mode: artifact.mode, networks: artifact.networks };
   return {
     artifact,
@@ -83,7 +90,7 @@ export function predictorFromArtifact(dir: string, artifact: PredictorArtifact):
       for (const [key, b] of batches) {
         const file = artifact.networks[key];
         if (!file) continue;
-        const s = await session(`${artifact.id}:${key}`, join(dir, file));
+        const s = await session(`${artifact.id}:${key}`, () => readNetwork(file));
         const width = b.x[0].length;
         const flat = new Float32Array(b.x.length * width);
         b.x.forEach((row, r) => flat.set(row, r * width));
