@@ -6,7 +6,18 @@ import { MIGRATIONS } from '../migrations';
 import { createDataSource } from '../src/database/data-source';
 import { EmbeddedPostgres } from '../src/database/embedded-postgres';
 
-const TABLES = ['api_keys', 'measurements', 'model_nodes', 'models', 'networks', 'plans', 'platforms', 'predictor_networks', 'predictors', 'tenants'];
+const TABLES = [
+  'api_keys',
+  'measurements',
+  'model_nodes',
+  'models',
+  'networks',
+  'plans',
+  'platforms',
+  'predictor_networks',
+  'predictors',
+  'tenants',
+];
 
 async function tables(ds: DataSource): Promise<string[]> {
   const rows: { table_name: string }[] = await ds.query(
