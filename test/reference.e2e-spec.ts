@@ -70,6 +70,49 @@ describe('predictions on the reference platforms (e2e)', () => {
   afterAll(() => t.close());
 
   const files = onnxFiles('graphs', 'third_party');
+  it('plans on the reference platforms with an end device 10x slower than ref-cpu1: the total is the cost model applied', async () => {
+    await api(t)
+      .post('/v1/platforms')
+      .set(bearer(key))
+      .send({ slug: 'slow-phone', name: 'ref-cpu1 x10', derivedFrom: 'ref-cpu1', scale: 10 })
+      .expect(201);
+    const path = files.find((f) => f.endsWith('squeezenet1_1.onnx'))!;
+    const modelId = (
+      await api(t)
+        .post('/v1/models')
+        .set(bearer(key))
+        .attach('file', readFileSync(path), 'squeezenet1_1.onnx')
+        .expect(201)
+    ).body.id;
+    const network = {
+      tiers: [
+        { name: 'end', platform: 'slow-phone' },
+        { name: 'edge', platform: 'ref-cpu16' },
+        { name: 'cloud', platform: 'ref-h200' },
+      ],
+      links: [{ preset: '4g' }, { preset: 'wan' }],
+    };
+    const plan = (
+      await api(t).post('/v1/plans').set(bearer(key)).send({ modelId, network, transferDtype: 'int8' }).expect(201)
+    ).body;
+    const layers = (await api(t).get(`/v1/models/${modelId}/layers`).set(bearer(key))).body.items as { name: string }[];
+    expect(plan.tiers.flatMap((x: { nodes: string[] }) => x.nodes).sort()).toEqual(layers.map((l) => l.name).sort());
+    for (const tier of plan.tiers as { platform: string; nodes: string[]; computeMs: number }[]) {
+      const nodes = (await api(t).post('/v1/predictions').set(bearer(key)).send({ modelId, platform: tier.platform }))
+        .body.nodes as { name: string; latencyUs: number }[];
+      const byName = new Map(nodes.map((n) => [n.name, n.latencyUs]));
+      expect(tier.computeMs).toBeCloseTo(tier.nodes.reduce((sum, n) => sum + byName.get(n)!, 0) / 1000, 6);
+    }
+    const rest = [...plan.transfers, ...plan.returns].reduce((sum: number, x: { ms: number }) => sum + x.ms, 0);
+    const compute = plan.tiers.reduce((sum: number, x: { computeMs: number }) => sum + x.computeMs, 0);
+    expect(plan.totalMs).toBeCloseTo(compute + rest, 6);
+    expect(plan.returnMs).toBeCloseTo(
+      plan.returns.reduce((sum: number, x: { ms: number }) => sum + x.ms, 0),
+      9,
+    );
+    for (const b of Object.values(plan.baselines) as number[]) expect(plan.totalMs).toBeLessThanOrEqual(b + 1e-9);
+  });
+
   it.each(files)('%s: a node for every node on every reference platform', async (path) => {
     const upload = await api(t)
       .post('/v1/models')
