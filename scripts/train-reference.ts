@@ -28,6 +28,8 @@ async function main(): Promise<void> {
       slug: platform.slug,
       rows: set.rows,
       heldOut: set.heldOut,
+      // The whole-model correction learns from every model with a comparable whole-model row (38), not only the 8.
+      wholeModels: set.wholeModels,
       sets: ['model-nodes', 'gen-nodes'],
       onPhase: (phase) => (evaluated = phase === 'training' ? Date.now() : evaluated),
     });

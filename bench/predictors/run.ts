@@ -3,7 +3,9 @@
  * the MLP (both variants: per-class networks and one shared network with the class one-hot) and the two
  * baselines side by side, plus the time each step takes on this host.
  * Run: node bench/run-ts.js bench/predictors/run.ts [--platform ref-cpu1] [--mode per-class|shared|both]
- *      [--epochs N] [--hidden 32,32] [--batch N] [--lr X] [--wd X]
+ *      [--epochs N] [--hidden 32,32] [--batch N] [--lr X] [--wd X] [--ensemble K]
+ *      [--correction all|heldout|off] (whole-model correction fitted on every model with a whole-model row, only
+ *      the reference models, or none) [--trees N] [--maxDepth N] [--minLeaf N] [--maxFeatures X] (nn-Meter RF)
  */
 import { REFERENCE_PLATFORMS } from '../../src/platforms/reference/reference-data';
 import { referenceTrainingSet } from '../../src/platforms/reference/training-set';
@@ -24,6 +26,7 @@ function options(): MlpOptions {
   o.batchSize = n('batch') ?? o.batchSize;
   o.learningRate = n('lr') ?? o.learningRate;
   o.weightDecay = n('wd') ?? o.weightDecay;
+  o.ensemble = n('ensemble') ?? o.ensemble;
   o.hidden = arg('hidden')?.split(',').map(Number) ?? o.hidden;
   return o;
 }
@@ -49,12 +52,21 @@ async function main(): Promise<void> {
     const lomo = new Map<PredictorMode, number>();
     for (const mode of modes) {
       const t = Date.now();
-      const m = await evaluateMlp(set.heldOut, set.rows, mode, o);
+      const m = await evaluateMlp(
+        set.heldOut,
+        set.rows,
+        mode,
+        o,
+        arg('correction') === 'off' ? [] : arg('correction') === 'heldout' ? set.heldOut : set.wholeModels,
+      );
       lomo.set(mode, (Date.now() - t) / 1000);
       process.stdout.write(`${row(platform.slug, `MLP ${mode}`, m, lomo.get(mode) ?? 0)}\n`);
     }
     const t = Date.now();
-    const b = await evaluateBaselines(set.heldOut, set.rows, o.seed);
+    const forest: Record<string, number> = {};
+    for (const k of ['trees', 'maxDepth', 'minLeaf', 'maxFeatures'])
+      if (arg(k) !== undefined) forest[k] = Number(arg(k));
+    const b = await evaluateBaselines(set.heldOut, set.rows, o.seed, forest);
     const s = (Date.now() - t) / 1000;
     process.stdout.write(`${row(platform.slug, 'Neurosurgeon (linear)', b.neurosurgeon, s)}\n`);
     process.stdout.write(`${row(platform.slug, 'nn-Meter (RF)', b.nnMeter, s)}\n`);
@@ -62,7 +74,7 @@ async function main(): Promise<void> {
     // the baselines' leave-one-model-out and the final fit on every row.
     if (lomo.has('shared')) {
       const f = Date.now();
-      await trainPredictor(set.rows, 'shared', o);
+      await trainPredictor(set.rows, 'shared', o, set.wholeModels);
       const fit = (Date.now() - f) / 1000;
       training.push(
         `${platform.slug}: ${((lomo.get('shared') ?? 0) + s + fit).toFixed(1)} s (final fit ${fit.toFixed(1)} s)`,

@@ -8,7 +8,7 @@
 import MLR from 'ml-regression-multivariate-linear';
 import { NodeFeatures } from '../onnx/types';
 import { encodeNode, nnMeterFeatures, OpClass } from './encoding';
-import { DEFAULT_FOREST_OPTIONS, Forest, trainForest } from './forest';
+import { DEFAULT_FOREST_OPTIONS, Forest, ForestOptions, trainForest } from './forest';
 import { TrainRow } from './predictor';
 
 export type Predict = (features: NodeFeatures[]) => Float64Array;
@@ -48,7 +48,7 @@ export function trainNeurosurgeon(rows: TrainRow[]): Predict {
     });
 }
 
-export function trainNnMeter(rows: TrainRow[], seed = 7): Predict {
+export function trainNnMeter(rows: TrainRow[], seed = 7, options: Partial<ForestOptions> = {}): Predict {
   const usable = rows.filter((r) => !r.features.isConstant && r.us > 0);
   const forests = new Map<OpClass, Forest>();
   const withOp = (f: NodeFeatures): number[] => [...nnMeterFeatures(f), Math.log1p(f.inBytes + f.outBytes)];
@@ -56,7 +56,7 @@ export function trainNnMeter(rows: TrainRow[], seed = 7): Predict {
     trainForest(
       rs.map((r) => withOp(r.features)),
       rs.map((r) => Math.log(r.us)),
-      { ...DEFAULT_FOREST_OPTIONS, seed },
+      { ...DEFAULT_FOREST_OPTIONS, ...options, seed },
     );
   const all = fit(usable);
   const classes = new Set(usable.map((r) => encodeNode(r.features).cls));

@@ -52,6 +52,9 @@ export const FEATURE_NAMES = [
   'depthwise',
   'log_inputs',
   'log_intensity',
+  'log_out_hw',
+  'log_cin_per_group',
+  'log_bytes',
 ] as const;
 export const FEATURE_COUNT = FEATURE_NAMES.length;
 
@@ -101,6 +104,13 @@ export function geometryOf(f: NodeFeatures): Geometry {
   };
 }
 
+/** Output spatial size H·W (NCHW outputs), or the row count of a [.., N] output. */
+function outHw(f: NodeFeatures): number {
+  const y = f.outputs[0]?.shape ?? [];
+  if (y.length >= 4) return y.slice(2).reduce<number>((p, d) => p * Math.max(num(d), 1), 1);
+  return y.slice(0, -1).reduce<number>((p, d) => p * Math.max(num(d), 1), 1);
+}
+
 export interface EncodedNode {
   cls: OpClass;
   x: Float64Array;
@@ -126,6 +136,9 @@ export function encodeNode(f: NodeFeatures): EncodedNode {
     l(f.inputs.filter((i) => i !== '').length),
     // Arithmetic intensity (MACs per byte moved, weights included): separates compute- from memory-bound nodes.
     l(f.macs / Math.max(bytes + 4 * f.params, 1)),
+    l(outHw(f)),
+    l(g.cin / Math.max(g.groups, 1)),
+    l(bytes + 4 * f.params),
   ]);
   return { cls: opClassOf(f.opType), x };
 }

@@ -25,13 +25,15 @@ describe('predictor runtime on the committed reference predictors', () => {
         if (f.isConstant) expect(us[i]).toBe(0);
         else expect(Number.isFinite(us[i]) && us[i] > 0).toBe(true);
       });
-      // Network outputs stay inside each class's training range (the stored clamp).
+      // Network outputs stay inside each class's training range (the stored clamp), then the whole-model
+      // correction scales every node alike.
       const clamp = predictor.artifact.clampLogUs!;
+      const shift = Math.log(predictor.artifact.wholeModel?.scale ?? 1);
       features.forEach((f, i) => {
         const range = clamp[encodeNode(f).cls];
         if (!f.isConstant && range) {
-          expect(Math.log(us[i])).toBeGreaterThanOrEqual(range[0] - 1e-6);
-          expect(Math.log(us[i])).toBeLessThanOrEqual(range[1] + 1e-6);
+          expect(Math.log(us[i]) - shift).toBeGreaterThanOrEqual(range[0] - 1e-6);
+          expect(Math.log(us[i]) - shift).toBeLessThanOrEqual(range[1] + 1e-6);
         }
       });
       // A 3×3 conv costs more than the Relu after it on every platform.

@@ -9,7 +9,15 @@ import * as ort from 'onnxruntime-node';
 import { NodeFeatures } from '../onnx/types';
 import { encodeNode, OpClass } from './encoding';
 import { Metrics } from './metrics';
-import { clampedUs, Fallback, fallbackUs, networkInput, PredictorMode } from './predictor';
+import {
+  clampedUs,
+  correctedUs,
+  Fallback,
+  fallbackUs,
+  networkInput,
+  PredictorMode,
+  WholeModelCorrection,
+} from './predictor';
 
 /** The JSON stored beside the ONNX files (`<slug>.json`). */
 export interface PredictorArtifact {
@@ -23,6 +31,8 @@ export interface PredictorArtifact {
   /** Per class [min, max] ln µs of the training rows; outputs are clamped to it (absent in older artifacts). */
   clampLogUs?: Partial<Record<OpClass, [number, number]>>;
   fallback: Fallback;
+  /** Whole-model correction folded into every node's µs (absent in older artifacts: none). */
+  wholeModel?: WholeModelCorrection;
   metrics: Record<string, Metrics>;
   training: {
     ms: number;
@@ -31,6 +41,8 @@ export interface PredictorArtifact {
     seed: number;
     epochs: number;
     hidden: number[];
+    /** Seeds averaged into the one network (absent: 1). */
+    ensemble?: number;
     batchSize?: number;
     learningRate?: number;
     weightDecay?: number;
@@ -78,7 +90,7 @@ export function predictorFromArtifact(
         if (f.isConstant) return;
         const input = networkInput(available, f);
         if (!input) {
-          out[i] = fallbackUs(artifact.fallback, f, encodeNode(f).cls);
+          out[i] = correctedUs(artifact.wholeModel, fallbackUs(artifact.fallback, f, encodeNode(f).cls));
           return;
         }
         const b = batches.get(input.key) ?? { index: [], cls: [], x: [] };
@@ -96,7 +108,9 @@ export function predictorFromArtifact(
         b.x.forEach((row, r) => flat.set(row, r * width));
         const result = await s.run({ x: new ort.Tensor('float32', flat, [b.x.length, width]) });
         const logUs = result.log_us.data as Float32Array;
-        b.index.forEach((i, r) => (out[i] = clampedUs(artifact.clampLogUs, b.cls[r], logUs[r])));
+        b.index.forEach(
+          (i, r) => (out[i] = correctedUs(artifact.wholeModel, clampedUs(artifact.clampLogUs, b.cls[r], logUs[r]))),
+        );
       }
       return out;
     },

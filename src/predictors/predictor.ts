@@ -4,7 +4,7 @@
  */
 import { NodeFeatures } from '../onnx/types';
 import { encodeNode, OP_CLASSES, OpClass, withClassOneHot } from './encoding';
-import { DEFAULT_MLP_OPTIONS, FoldedMlp, forward, MlpOptions, trainMlp } from './mlp';
+import { combineMlps, DEFAULT_MLP_OPTIONS, FoldedMlp, forward, MlpOptions, trainMlp } from './mlp';
 
 export interface TrainRow {
   model: string;
@@ -39,6 +39,47 @@ export interface TrainedPredictor {
    */
   clampLogUs: Partial<Record<OpClass, [number, number]>>;
   fallback: Fallback;
+  /** Per-platform whole-model correction folded into every node (fitWholeModelCorrection); absent: none. */
+  wholeModel?: WholeModelCorrection;
+}
+
+/**
+ * Profiled node times do not add up to the whole model (profiler cost per node, thread-pool wake-ups; on the GPU,
+ * functional ops without a row of their own and eager launch gaps). Fitted on the training models' whole-model
+ * rows: whole ≈ scale·Σ predicted, by least squares on the relative error, and folded into every node as
+ * scale·p, so the sum over any segment is that segment's corrected prediction. A per-node constant term as well
+ * (whole ≈ a·Σp + b·nodes) fitted b < 0 (−14 µs on ref-cpu1), which drove small nodes to the floor and cost
+ * node accuracy on every platform (bench/predictors, issue 4): scale only.
+ */
+export interface WholeModelCorrection {
+  scale: number;
+  /** Models it was fitted on. */
+  models: number;
+}
+
+/** A model graph with its comparable whole-model time (µs), for the correction. */
+export interface WholeModelRow {
+  model: string;
+  features: NodeFeatures[];
+  wholeUs?: number;
+}
+
+export const MIN_CORRECTION_MODELS = 4;
+
+export function fitWholeModelCorrection(
+  sums: { predictedUs: number; wholeUs: number }[],
+): WholeModelCorrection | undefined {
+  if (sums.length < MIN_CORRECTION_MODELS) return undefined;
+  // Minimise Σ(s·S/W − 1)²: s = Σ(S/W) / Σ(S/W)².
+  const ratios = sums
+    .map(({ predictedUs, wholeUs }) => predictedUs / wholeUs)
+    .filter((r) => r > 0 && Number.isFinite(r));
+  const scale = ratios.reduce((s, r) => s + r, 0) / ratios.reduce((s, r) => s + r * r, 0);
+  return ratios.length >= MIN_CORRECTION_MODELS && scale > 0 ? { scale, models: ratios.length } : undefined;
+}
+
+export function correctedUs(c: WholeModelCorrection | undefined, us: number): number {
+  return c ? c.scale * us : us;
 }
 
 /** Clamps ln µs to the class's training range (no range: unchanged) and returns µs. */
@@ -78,6 +119,7 @@ export async function trainPredictor(
   rows: TrainRow[],
   mode: PredictorMode = 'per-class',
   options: MlpOptions = DEFAULT_MLP_OPTIONS,
+  wholeModels: WholeModelRow[] = [],
 ): Promise<TrainedPredictor> {
   const usable = rows.filter((r) => !r.features.isConstant && r.us > 0);
   const encoded = usable.map((r) => ({ e: encodeNode(r.features), us: r.us }));
@@ -90,9 +132,13 @@ export async function trainPredictor(
   }
   const networks: TrainedPredictor['networks'] = {};
   const fit = async (xs: Float64Array[], ys: number[]): Promise<FoldedMlp> => {
-    const trained = await trainMlp(xs, ys, options);
-    trained.dispose();
-    return trained.folded;
+    const nets: FoldedMlp[] = [];
+    for (let k = 0; k < Math.max(options.ensemble ?? 1, 1); k++) {
+      const trained = await trainMlp(xs, ys, { ...options, seed: options.seed + k });
+      trained.dispose();
+      nets.push(trained.folded);
+    }
+    return combineMlps(nets);
   };
   if (mode === 'shared') {
     networks.shared = await fit(
@@ -109,7 +155,16 @@ export async function trainPredictor(
       );
     }
   }
-  return { mode, networks, samples, clampLogUs, fallback: fitFallback(usable) };
+  const raw: TrainedPredictor = { mode, networks, samples, clampLogUs, fallback: fitFallback(usable) };
+  const trainedOn = new Set(rows.map((r) => r.model));
+  const sums = wholeModels
+    .filter((w) => trainedOn.has(w.model) && w.wholeUs !== undefined && w.wholeUs > 0)
+    .map((w) => ({
+      predictedUs: predictJs(raw, w.features).reduce((a, b) => a + b, 0),
+      wholeUs: w.wholeUs ?? 0,
+    }));
+  const wholeModel = fitWholeModelCorrection(sums);
+  return wholeModel ? { ...raw, wholeModel } : raw;
 }
 
 /** Which network input a node gets, or undefined when it falls back. */
@@ -129,6 +184,7 @@ export function predictJs(p: TrainedPredictor, features: NodeFeatures[]): Float6
     const input = networkInput(p, f);
     const net = input && p.networks[input.key];
     const cls = encodeNode(f).cls;
-    return input && net ? clampedUs(p.clampLogUs, cls, forward(net, input.x)) : fallbackUs(p.fallback, f, cls);
+    const us = input && net ? clampedUs(p.clampLogUs, cls, forward(net, input.x)) : fallbackUs(p.fallback, f, cls);
+    return correctedUs(p.wholeModel, us);
   });
 }

@@ -4,8 +4,9 @@
  */
 import { HeldOutModel, leaveOneModelOut, Metrics } from './metrics';
 import { trainNeurosurgeon, trainNnMeter } from './baselines';
-import { predictJs, PredictorMode, TrainRow, trainPredictor } from './predictor';
+import { predictJs, PredictorMode, TrainRow, trainPredictor, WholeModelRow } from './predictor';
 import { MlpOptions } from './mlp';
+import { ForestOptions } from './forest';
 
 export type EvaluatedPredictor = 'mlp' | 'neurosurgeon' | 'nnMeter';
 
@@ -14,9 +15,10 @@ export async function evaluateMlp(
   rows: TrainRow[],
   mode: PredictorMode,
   options: MlpOptions,
+  wholeModels: WholeModelRow[] = heldOut,
 ): Promise<Metrics> {
   const { metrics } = await leaveOneModelOut(heldOut, rows, async (train) => {
-    const p = await trainPredictor(train, mode, options);
+    const p = await trainPredictor(train, mode, options, wholeModels);
     return (f) => predictJs(p, f);
   });
   return metrics;
@@ -26,9 +28,10 @@ export async function evaluateBaselines(
   heldOut: HeldOutModel[],
   rows: TrainRow[],
   seed: number,
+  forest: Partial<ForestOptions> = {},
 ): Promise<Record<'neurosurgeon' | 'nnMeter', Metrics>> {
   const neurosurgeon = await leaveOneModelOut(heldOut, rows, trainNeurosurgeon);
-  const nnMeter = await leaveOneModelOut(heldOut, rows, (train) => trainNnMeter(train, seed));
+  const nnMeter = await leaveOneModelOut(heldOut, rows, (train) => trainNnMeter(train, seed, forest));
   return { neurosurgeon: neurosurgeon.metrics, nnMeter: nnMeter.metrics };
 }
 
@@ -37,7 +40,8 @@ export async function evaluateAll(
   rows: TrainRow[],
   mode: PredictorMode,
   options: MlpOptions,
+  wholeModels: WholeModelRow[] = heldOut,
 ): Promise<Record<EvaluatedPredictor, Metrics>> {
-  const mlp = await evaluateMlp(heldOut, rows, mode, options);
+  const mlp = await evaluateMlp(heldOut, rows, mode, options, wholeModels);
   return { mlp, ...(await evaluateBaselines(heldOut, rows, options.seed)) };
 }

@@ -21,6 +21,8 @@ export interface TrainArtifactInput {
   /** Models for leave-one-model-out; metrics need at least two. */
   heldOut: HeldOutModel[];
   sets: string[];
+  /** Models with a whole-model time for the whole-model correction (default: heldOut). */
+  wholeModels?: HeldOutModel[];
   mode?: PredictorMode;
   options?: MlpOptions;
   /** Called between phases, for progress. */
@@ -37,11 +39,12 @@ export async function trainArtifact(input: TrainArtifactInput): Promise<TrainedA
   const started = Date.now();
   const mode = input.mode ?? DEFAULT_MODE;
   const options = input.options ?? DEFAULT_MLP_OPTIONS;
+  const wholeModels = input.wholeModels ?? input.heldOut;
   input.onPhase?.('evaluating');
   const metrics: Record<string, Metrics> =
-    input.heldOut.length >= 2 ? await evaluateAll(input.heldOut, input.rows, mode, options) : {};
+    input.heldOut.length >= 2 ? await evaluateAll(input.heldOut, input.rows, mode, options, wholeModels) : {};
   input.onPhase?.('training');
-  const trained = await trainPredictor(input.rows, mode, options);
+  const trained = await trainPredictor(input.rows, mode, options, wholeModels);
   input.onPhase?.('exporting');
   const files: Partial<Record<OpClass | 'shared', string>> = {};
   const networks: Record<string, Uint8Array> = {};
@@ -60,6 +63,7 @@ export async function trainArtifact(input: TrainArtifactInput): Promise<TrainedA
     samples: trained.samples,
     clampLogUs: trained.clampLogUs,
     fallback: trained.fallback,
+    ...(trained.wholeModel ? { wholeModel: trained.wholeModel } : {}),
     metrics,
     training: {
       ms: Date.now() - started,
@@ -68,6 +72,7 @@ export async function trainArtifact(input: TrainArtifactInput): Promise<TrainedA
       seed: options.seed,
       epochs: options.epochs,
       hidden: options.hidden,
+      ensemble: options.ensemble ?? 1,
       batchSize: options.batchSize,
       learningRate: options.learningRate,
       weightDecay: options.weightDecay,

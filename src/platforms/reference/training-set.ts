@@ -19,6 +19,8 @@ export interface ReferenceTrainingSet {
   rows: TrainRow[];
   /** The eight reference models, for leave-one-model-out. */
   heldOut: HeldOutModel[];
+  /** Every trained-on model with a comparable whole-model row (reference and generated): the correction's rows. */
+  wholeModels: HeldOutModel[];
   unmapped: number;
 }
 
@@ -26,6 +28,7 @@ export async function referenceTrainingSet(platform: CsvPlatform): Promise<Refer
   const m = await loadReferenceMeasurements(platform);
   const rows: TrainRow[] = [];
   const heldOut: HeldOutModel[] = [];
+  const wholeModels: HeldOutModel[] = [];
   for (const graph of m.graphs) {
     if (graph.set === 'sweep') continue;
     const { features } = await loadReferenceGraph(graph);
@@ -34,10 +37,10 @@ export async function referenceTrainingSet(platform: CsvPlatform): Promise<Refer
       const f = n.model === graph.model ? byName.get(n.node) : undefined;
       if (f && !f.isConstant && n.medianUs > 0) rows.push({ model: graph.model, features: f, us: n.medianUs });
     }
-    if ((REFERENCE_MODELS as readonly string[]).includes(graph.model)) {
-      const whole = comparableWholeModelMs(m, graph.model);
-      heldOut.push({ model: graph.model, features, wholeUs: whole === undefined ? undefined : whole * 1000 });
-    }
+    const whole = comparableWholeModelMs(m, graph.model);
+    const model = { model: graph.model, features, wholeUs: whole === undefined ? undefined : whole * 1000 };
+    if ((REFERENCE_MODELS as readonly string[]).includes(graph.model)) heldOut.push(model);
+    if (model.wholeUs !== undefined) wholeModels.push(model);
   }
-  return { rows, heldOut, unmapped: m.unmapped.length };
+  return { rows, heldOut, wholeModels, unmapped: m.unmapped.length };
 }
