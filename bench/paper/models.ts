@@ -15,6 +15,9 @@ import {
   REFERENCE_MODELS,
   referenceGraphs,
 } from '../../src/platforms/reference/reference-data';
+import { referenceTrainingSet } from '../../src/platforms/reference/training-set';
+import { DEFAULT_MLP_OPTIONS } from '../../src/predictors/mlp';
+import { predictJs, trainPredictor } from '../../src/predictors/predictor';
 import { loadPredictor } from '../../src/predictors/predictor-runtime';
 
 /** Tier order of every bench network: end, edge, cloud. */
@@ -53,6 +56,35 @@ export function predictorInfo(): string[] {
     const { artifact } = loadPredictor(dir, p.slug);
     return `${artifact.id} (${artifact.mode}, trained on ${artifact.training.sets.join('+')}, ${artifact.training.rows} rows)`;
   });
+}
+
+/**
+ * Leave-one-model-out predictions: per tier and per reference model, µs per node from a predictor trained (shared
+ * mode, DEFAULT_MLP_OPTIONS, as scripts/train-reference.ts) on that platform's training set WITHOUT the model — its
+ * node rows and its whole-model row (for the correction) both left out. The stored predictors were trained on all
+ * eight, so their predictions of these models are in-sample. 3 platforms × 8 models trainings, nothing cached.
+ * Returns model → per-tier predictions, and the seconds spent.
+ */
+export async function predictLeaveOneOut(
+  models: readonly ModelLatencies[],
+  onProgress?: (line: string) => void,
+): Promise<{ predicted: Map<string, Float64Array[]>; seconds: number }> {
+  const started = Date.now();
+  const predicted = new Map<string, Float64Array[]>(models.map((m) => [m.model, []]));
+  for (const p of TIER_PLATFORMS) {
+    const set = await referenceTrainingSet(p.csv);
+    for (const m of models) {
+      const rows = set.rows.filter((r) => r.model !== m.model);
+      if (rows.length === set.rows.length) throw new Error(`${p.slug}: no training rows of ${m.model} to hold out`);
+      const wholeModels = set.wholeModels.filter((w) => w.model !== m.model);
+      const trained = await trainPredictor(rows, 'shared', DEFAULT_MLP_OPTIONS, wholeModels);
+      predicted.get(m.model)!.push(predictJs(trained, m.ingested.features));
+    }
+    onProgress?.(
+      `${p.slug}: ${models.length} held-out trainings done at ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+  }
+  return { predicted, seconds: (Date.now() - started) / 1000 };
 }
 
 export async function ingestFile(file: string): Promise<IngestedModel> {
