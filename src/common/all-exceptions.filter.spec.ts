@@ -33,6 +33,7 @@ describe('AllExceptionsFilter', () => {
   });
 
   it('keeps framework HTTP errors and exposed client errors with their status and message', () => {
+    jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     const a = host('r1');
     new AllExceptionsFilter().catch(new BadRequestException(['tenant must be a string', 'x']), a.h);
     expect(a.res).toMatchObject({ statusCode: 400, body: { message: 'tenant must be a string; x' } });
