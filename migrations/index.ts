@@ -4,6 +4,7 @@ import { Networks1764262800000 } from './1764262800000-networks';
 import { Plans1764266400000 } from './1764266400000-plans';
 import { PlatformCalibration1764270000000 } from './1764270000000-platform-calibration';
 import { Predictors1764273600000 } from './1764273600000-predictors';
+import { ModelGraphParts1764277200000 } from './1764277200000-model-graph-parts';
 
 /** Every migration, oldest first. Listed explicitly so the same list runs from ts (tests) and js (dist). */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Plans1764266400000,
   PlatformCalibration1764270000000,
   Predictors1764273600000,
+  ModelGraphParts1764277200000,
 ];

@@ -9,6 +9,7 @@ import { EmbeddedPostgres } from '../src/database/embedded-postgres';
 const TABLES = [
   'api_keys',
   'measurements',
+  'model_initializers',
   'model_nodes',
   'models',
   'networks',

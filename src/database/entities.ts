@@ -1,5 +1,6 @@
 import { ApiKeyEntity } from '../auth/entities/api-key.entity';
 import { TenantEntity } from '../auth/entities/tenant.entity';
+import { ModelInitializerEntity } from '../models/entities/model-initializer.entity';
 import { ModelNodeEntity } from '../models/entities/model-node.entity';
 import { ModelEntity } from '../models/entities/model.entity';
 import { NetworkEntity } from '../networks/entities/network.entity';
@@ -13,6 +14,7 @@ export const ENTITIES = [
   ApiKeyEntity,
   ModelEntity,
   ModelNodeEntity,
+  ModelInitializerEntity,
   PlatformEntity,
   MeasurementEntity,
   NetworkEntity,

@@ -8,6 +8,7 @@ import type { Page } from '../common/pagination';
 import { receiveUpload } from '../common/upload';
 import { analyseGraph, IngestedModel, readGraph } from '../onnx/ingest';
 import type { NodeFeatures } from '../onnx/types';
+import { ModelInitializerEntity } from './entities/model-initializer.entity';
 import { ModelNodeEntity } from './entities/model-node.entity';
 import { ModelEntity } from './entities/model.entity';
 import type { LayerDto, ModelDto } from './models.dto';
@@ -109,6 +110,8 @@ export class ModelsService {
         unresolvedTensors: summary.unresolvedTensors,
         opset: summary.opset,
         producer: summary.producer,
+        opsetImports: ingested.graph.model.opsets,
+        irVersion: ingested.graph.model.irVersion,
         fileBytes: summary.fileBytes,
       });
       await em.save(model);
@@ -133,6 +136,20 @@ export class ModelsService {
       );
       for (let i = 0; i < nodes.length; i += NODE_INSERT_BATCH) {
         await em.insert(ModelNodeEntity, nodes.slice(i, i + NODE_INSERT_BATCH));
+      }
+      // Shapes and types only (the bytes were never read), so self-profiling can synthesise stand-in weights.
+      const initializers = [...ingested.graph.initializers.values()].map((t) =>
+        em.create(ModelInitializerEntity, {
+          modelId: model.id,
+          name: t.name,
+          dataType: t.dataType,
+          dims: t.dims,
+          // JSON has no NaN or ±Infinity: such values are dropped and the rebuild synthesises that tensor.
+          values: t.values?.every(Number.isFinite) ? t.values : null,
+        }),
+      );
+      for (let i = 0; i < initializers.length; i += NODE_INSERT_BATCH) {
+        await em.insert(ModelInitializerEntity, initializers.slice(i, i + NODE_INSERT_BATCH));
       }
       return model;
     });

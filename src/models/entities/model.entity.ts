@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
-import type { Dim } from '../../onnx/types';
+import type { Dim, OpsetImport } from '../../onnx/types';
 
 export interface StoredValueInfo {
   name: string;
@@ -54,6 +54,13 @@ export class ModelEntity {
 
   @Column('text')
   producer: string;
+
+  /** Every opset import of the file (null for models stored before they were kept: those cannot be rebuilt). */
+  @Column('jsonb', { name: 'opset_imports', nullable: true })
+  opsetImports: OpsetImport[] | null;
+
+  @Column('integer', { name: 'ir_version', nullable: true })
+  irVersion: number | null;
 
   @Column('bigint', { name: 'file_bytes', transformer: bigintAsNumber })
   fileBytes: number;
