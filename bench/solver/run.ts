@@ -12,11 +12,12 @@ import { performance } from 'node:perf_hooks';
 import { bandwidthRegions } from '../../src/planning/bandwidth-regions';
 import { baselines } from '../../src/planning/baselines';
 import { prepare, PreparedGraph } from '../../src/planning/cost-model';
-import { layeredDag, randomChain, rng } from '../../src/planning/random-graphs';
+import { layeredDag, randomChain } from '../../src/planning/random-graphs';
 import { solvePrepared } from '../../src/planning/solve';
 import { PlanGraph, PlanNetwork } from '../../src/planning/types';
 import { findPackageRoot, REFERENCE_MODELS } from '../../src/platforms/reference/reference-data';
 import { loadReferenceModels, ingestFile, planGraph, predictTiers } from '../paper/models';
+import { seededRandom } from '../../src/common/seeded-random';
 
 // WiFi end–edge and WAN edge–cloud, the presets of issue 5.
 const network: PlanNetwork = {
@@ -96,7 +97,7 @@ async function main(): Promise<void> {
   const rows: string[] = [];
   for (const shape of ['chain', 'layered DAG'] as const) {
     for (const n of [100, 1000, 10000]) {
-      const r = rng(n + (shape === 'chain' ? 1 : 2));
+      const r = seededRandom(n + (shape === 'chain' ? 1 : 2));
       const graph: PlanGraph = shape === 'chain' ? randomChain(r, n, 3) : layeredDag(r, n);
       rows.push(row(shape, graph, reps, TARGETS[n] ?? {}));
     }

@@ -1,3 +1,4 @@
+import { seededRandom } from '../common/seeded-random';
 import { createReadStream, readFileSync, readdirSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -13,7 +14,6 @@ import {
   concat,
   modelByteLength,
   node,
-  seededRandom,
   streamModel,
   tag,
   tensor,

@@ -5,18 +5,6 @@
 import { evaluatePrepared, placeConstants, PreparedGraph } from './cost-model';
 import { AllowedTiers, PlanGraph, PlanNetwork, PlanTensor, Solution } from './types';
 
-/** mulberry32: small, fast, and the same sequence on every machine. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const logUniform = (r: () => number, lo: number, hi: number): number => lo * Math.pow(hi / lo, r());
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
 

@@ -1,10 +1,11 @@
 import { asChain, solveChain } from './chain-solver';
 import { prepare, PreparedGraph } from './cost-model';
 import { solveDag } from './dag-solver';
-import { exhaustive, randomChain, randomDag, randomNetwork, rng } from './random-graphs';
+import { exhaustive, randomChain, randomDag, randomNetwork } from './random-graphs';
 import { solve } from './solve';
 import { baselines } from './baselines';
 import { PlanGraph, PlanNetwork, PlanOptions, Solution } from './types';
+import { seededRandom } from '../common/seeded-random';
 
 const MAX_NODES = [0, 12, 12, 10, 8]; // per tier count: keeps T^n assignments small enough to enumerate
 
@@ -23,7 +24,7 @@ function randomOptions(r: () => number, graph: PlanGraph): PlanOptions {
 }
 
 function randomCase(seed: number, chain: boolean): { pg: PreparedGraph; network: PlanNetwork; label: string } {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const tiers = 1 + Math.floor(r() * 4);
   const n = 1 + Math.floor(r() * MAX_NODES[tiers]);
   const graph = chain ? randomChain(r, n, tiers) : randomDag(r, n, tiers);
@@ -53,7 +54,7 @@ describe('DAG solver', () => {
   it('matches exhaustive search on 200 DAGs with 3-4 tiers and free round trips (many 3-tier optima)', () => {
     let threeTiers = 0;
     for (let seed = 5001; seed <= 5200; seed++) {
-      const r = rng(seed);
+      const r = seededRandom(seed);
       const tiers = 3 + (seed % 2);
       const graph = randomDag(r, 2 + Math.floor(r() * (MAX_NODES[tiers] - 1)), tiers);
       const pg = prepare(graph, randomOptions(r, graph));
@@ -69,7 +70,7 @@ describe('DAG solver', () => {
   it('matches exhaustive search restricted to a random subset of tiers (the baselines)', () => {
     for (let seed = 1001; seed <= 1300; seed++) {
       const { pg, network, label } = randomCase(seed, false);
-      const r = rng(seed);
+      const r = seededRandom(seed);
       const allowed = Array.from({ length: network.tiers }, () => r() < 0.6);
       expectSameCost(solveDag(pg, network, allowed), exhaustive(pg, network, allowed), `${label} ${allowed}`);
     }
@@ -102,7 +103,7 @@ describe('chain solver', () => {
   it('equals exhaustive search on a random subset of tiers', () => {
     for (let seed = 501; seed <= 800; seed++) {
       const { pg, network, label } = randomCase(seed, true);
-      const r = rng(seed);
+      const r = seededRandom(seed);
       const allowed = Array.from({ length: network.tiers }, () => r() < 0.6);
       expectSameCost(solveChain(pg, network, allowed), exhaustive(pg, network, allowed), `${label} ${allowed}`);
     }
@@ -110,7 +111,7 @@ describe('chain solver', () => {
 
   it('equals the DAG solver on long chains', () => {
     for (let seed = 1; seed <= 30; seed++) {
-      const r = rng(seed);
+      const r = seededRandom(seed);
       const graph = randomChain(r, 200, 3);
       const pg = prepare(graph, { pinToEnd: seed % 3 === 0 ? [5] : [] });
       const network = randomNetwork(r, 3);
@@ -134,7 +135,7 @@ describe('chain solver', () => {
 describe('baselines', () => {
   it('names single tiers and pairs, and each equals exhaustive search on its tiers', () => {
     for (let seed = 1; seed <= 60; seed++) {
-      const r = rng(seed);
+      const r = seededRandom(seed);
       const graph = randomDag(r, 1 + Math.floor(r() * 9), 3);
       const pg = prepare(graph, seed % 4 === 0 ? { pinToEnd: [0] } : {});
       const network = randomNetwork(r, 3);

@@ -1,4 +1,5 @@
-import { combineMlps, FoldedMlp, forward, seededRandom } from './mlp';
+import { seededRandom } from '../common/seeded-random';
+import { combineMlps, FoldedMlp, forward } from './mlp';
 import { correctedUs, fitWholeModelCorrection } from './predictor';
 
 const rand = seededRandom(5);

@@ -5,7 +5,7 @@
  * leave-one-model-out alone broke the 2-minute training budget; this one sorts each feature once per node
  * (O(n log n · features · depth)) and fits the same rows in tens of milliseconds.
  */
-import { seededRandom } from './mlp';
+import { seededRandom } from '../common/seeded-random';
 
 export interface ForestOptions {
   trees: number;

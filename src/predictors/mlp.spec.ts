@@ -1,7 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { foldStandardisation, forward, MlpOptions, trainMlp } from './mlp';
 import { exportMlpToOnnx } from './onnx-export';
-import { seededRandom } from './mlp';
+import { seededRandom } from '../common/seeded-random';
 
 // A tiny set: ln µs = 0.8·x0 − 0.5·x1 + 2, features on very different scales so the folded standardisation matters.
 const rand = seededRandom(3);

@@ -14,6 +14,7 @@ import '@tensorflow/tfjs-backend-wasm';
 // tfjs-core's Node bundle registers no gradient functions; tfjs-layers' bundle registers them all on import
 // (tfjs-core's own register_all_gradients is ESM-only and fails under require). minimize() needs them.
 import '@tensorflow/tfjs-layers';
+import { seededRandom } from '../common/seeded-random';
 
 export interface MlpOptions {
   hidden: number[];
@@ -66,18 +67,6 @@ export function ensureWasmBackend(): Promise<void> {
     if (!ok) throw new Error('tfjs wasm backend failed to initialise');
   });
   return backendReady;
-}
-
-/** mulberry32: a tiny seeded PRNG, enough for reproducible initial weights and batch order. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function shuffled(n: number, rand: () => number): number[] {

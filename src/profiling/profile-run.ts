@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { quantile } from '../platforms/ort-trace';
-import { seededRandom } from './synth-tensor';
+import { seededRandom } from '../common/seeded-random';
 
 export interface ProfileOptions {
   /** Measured runs (each gives one sample per node and one whole-model time). */

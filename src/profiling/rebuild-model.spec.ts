@@ -7,7 +7,8 @@ import { ingestOnnx } from '../onnx/ingest';
 import { OnnxDataType } from '../onnx/types';
 import { partsFromIngested } from './model-parts';
 import { ModelParts, rebuildModel } from './rebuild-model';
-import { seededRandom, tensorProto } from './synth-tensor';
+import { seededRandom } from '../common/seeded-random';
+import { tensorProto } from './synth-tensor';
 
 const num = (v: number | { toString(): string }): number => Number(v.toString());
 

@@ -5,7 +5,8 @@
  */
 import { onnx } from 'onnx-proto';
 import type { AttributeValue, Dim, OpsetImport } from '../onnx/types';
-import { seededRandom, tensorProto, TensorSpec } from './synth-tensor';
+import { seededRandom } from '../common/seeded-random';
+import { tensorProto, TensorSpec } from './synth-tensor';
 
 export interface PartValueInfo {
   name: string;

@@ -16,18 +16,6 @@ export interface TensorSpec {
   values?: number[] | null;
 }
 
-/** Deterministic uniform [0, 1) source (mulberry32): the same parts rebuild to the same bytes. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const FLOAT_TYPES = new Set<number>([
   OnnxDataType.FLOAT,
   OnnxDataType.DOUBLE,
