@@ -13,7 +13,6 @@ import {
   Dim,
   OnnxDataType,
   OnnxError,
-  OnnxErrorCode,
   OnnxGraph,
   SMALL_TENSOR_MAX_ELEMENTS,
   ShapeInferenceResult,
@@ -127,11 +126,4 @@ export function inferShapes(graph: OnnxGraph, options: InferShapesOptions = {}):
   const constants = new Map<string, number[]>();
   for (const [name, v] of values) if (v.every((x) => typeof x === 'number')) constants.set(name, v as number[]);
   return { shapes, constants, unsupportedOps: [...unsupported].sort() };
-}
-
-/** For callers that must have a shape: throws SHAPE_MISMATCH naming the tensor when inference left it unknown. */
-export function requireShape(result: ShapeInferenceResult, tensor: string): TensorShape {
-  const s = result.shapes.get(tensor);
-  if (!s) throw new OnnxError(OnnxErrorCode.SHAPE_MISMATCH, `shape of tensor '${tensor}' is unknown`, { tensor });
-  return s;
 }
