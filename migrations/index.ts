@@ -5,6 +5,7 @@ import { Plans1764266400000 } from './1764266400000-plans';
 import { PlatformCalibration1764270000000 } from './1764270000000-platform-calibration';
 import { Predictors1764273600000 } from './1764273600000-predictors';
 import { ModelGraphParts1764277200000 } from './1764277200000-model-graph-parts';
+import { Jobs1764284400000 } from './1764284400000-jobs';
 
 /** Every migration, oldest first. Listed explicitly so the same list runs from ts (tests) and js (dist). */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   PlatformCalibration1764270000000,
   Predictors1764273600000,
   ModelGraphParts1764277200000,
+  Jobs1764284400000,
 ];

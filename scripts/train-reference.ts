@@ -31,7 +31,7 @@ async function main(): Promise<void> {
       // The whole-model correction learns from every model with a comparable whole-model row (38), not only the 8.
       wholeModels: set.wholeModels,
       sets: ['model-nodes', 'gen-nodes'],
-      onPhase: (phase) => (evaluated = phase === 'training' ? Date.now() : evaluated),
+      onProgress: (_fraction, step) => (evaluated = step === 'training on every model' ? Date.now() : evaluated),
     });
     for (const [file, bytes] of Object.entries(networks)) writeFileSync(join(out, file), bytes);
     const metrics = artifact.metrics;

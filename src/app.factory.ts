@@ -1,4 +1,4 @@
-import { INestApplication, LogLevel, ValidationPipe } from '@nestjs/common';
+import { INestApplication, INestApplicationContext, LogLevel, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
@@ -32,6 +32,20 @@ export async function createApp(config: AppConfig, options: { preview?: boolean 
   app.enableShutdownHooks();
   SwaggerModule.setup('docs', app, () => buildOpenApi(app), { jsonDocumentUrl: 'docs-json' });
   return app;
+}
+
+/**
+ * A process that only runs jobs: the same modules without HTTP. It needs a database other processes can reach
+ * (DATABASE_URL); the API seeds the reference data, so the worker does not.
+ */
+export async function createWorker(config: AppConfig): Promise<INestApplicationContext> {
+  const context = await NestFactory.createApplicationContext(
+    AppModule.forRoot({ ...config, WORKERS: Math.max(1, config.WORKERS), SEED_REFERENCE: false }),
+    { logger: LEVELS.slice(0, LEVELS.indexOf(config.LOG_LEVEL) + 1), abortOnError: false },
+  );
+  context.enableShutdownHooks();
+  await context.init();
+  return context;
 }
 
 export function buildOpenApi(app: INestApplication): OpenAPIObject {

@@ -4,11 +4,13 @@ import { AppConfig } from './config/env.schema';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { JobsModule } from './jobs/jobs.module';
 import { ModelsModule } from './models/models.module';
 import { NetworksModule } from './networks/networks.module';
 import { PlansModule } from './plans/plans.module';
 import { PlatformsModule } from './platforms/platforms.module';
 import { PredictionsModule } from './predictions/predictions.module';
+import { ProfilingModule } from './profiling/profiling.module';
 
 @Module({})
 export class AppModule {
@@ -21,6 +23,9 @@ export class AppModule {
         AuthModule,
         HealthModule,
         ModelsModule,
+        JobsModule,
+        // Before PlatformsModule: its GET /v1/platforms/host must be routed ahead of GET /v1/platforms/{slug}.
+        ProfilingModule,
         PlatformsModule,
         NetworksModule,
         PredictionsModule,

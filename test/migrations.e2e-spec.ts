@@ -8,6 +8,7 @@ import { EmbeddedPostgres } from '../src/database/embedded-postgres';
 
 const TABLES = [
   'api_keys',
+  'jobs',
   'measurements',
   'model_initializers',
   'model_nodes',
@@ -18,6 +19,7 @@ const TABLES = [
   'predictor_networks',
   'predictors',
   'tenants',
+  'whole_model_measurements',
 ];
 
 async function tables(ds: DataSource): Promise<string[]> {

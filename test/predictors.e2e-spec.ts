@@ -1,4 +1,4 @@
-import { uploadModel } from './support/factories';
+import { runJob, uploadModel } from './support/factories';
 import { api, bearer, createTenantKey, startTestApp, TestApp } from './support/test-app';
 
 interface Layer {
@@ -60,14 +60,19 @@ describe('training predictors (e2e)', () => {
       .set(bearer(key))
       .send({ modelId: ids.alexnet, platform: 'jetson' })
       .expect(409);
-    const trained = await api(t).post('/v1/platforms/jetson/predictors').set(bearer(key)).expect(201);
+    const job = await runJob(t, key, '/v1/platforms/jetson/predictors');
+    expect(job).toMatchObject({ kind: 'train-predictor', state: 'succeeded', progress: 1, attempts: 1 });
+    // Progress rose through the leave-one-model-out folds, never backwards.
+    const progress = job.seen.map((j) => j.progress);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    const listed = await api(t).get('/v1/platforms/jetson/predictors').set(bearer(key)).expect(200);
+    const trained = { body: listed.body.items[0] };
+    expect(listed.body.items.map((p: { id: string }) => p.id)).toEqual([job.result!.predictorId]);
     expect(trained.body).toMatchObject({ platform: 'jetson', active: true, mode: 'shared' });
     for (const name of ['mlp', 'neurosurgeon', 'nnMeter']) {
       expect(trained.body.metrics[name]).toMatchObject({ models: 3 });
       expect(trained.body.metrics[name].nodeMape).toBeGreaterThanOrEqual(0);
     }
-    const listed = await api(t).get('/v1/platforms/jetson/predictors').set(bearer(key)).expect(200);
-    expect(listed.body.items.map((p: { id: string }) => p.id)).toEqual([trained.body.id]);
 
     const res = await api(t)
       .post('/v1/predictions')
@@ -87,10 +92,10 @@ describe('training predictors (e2e)', () => {
       .send({ modelId: ids.resnet18, platform: 'jetson' });
     expect(measured.body.nodes.every((n: { source: string }) => n.source !== 'predicted')).toBe(true);
 
-    const again = await api(t).post('/v1/platforms/jetson/predictors').set(bearer(key)).expect(201);
+    const again = await runJob(t, key, '/v1/platforms/jetson/predictors');
     const both = (await api(t).get('/v1/platforms/jetson/predictors').set(bearer(key))).body.items;
     expect(both.map((p: { id: string; active: boolean }) => [p.id, p.active])).toEqual([
-      [again.body.id, true],
+      [again.result!.predictorId, true],
       [trained.body.id, false],
     ]);
   });

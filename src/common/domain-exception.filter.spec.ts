@@ -1,10 +1,12 @@
 import { AuthError, AuthErrorCode } from '../auth/auth.error';
+import { JobsError, JobsErrorCode } from '../jobs/jobs.error';
 import { ModelsError, ModelsErrorCode } from '../models/models.error';
 import { NetworksError, NetworksErrorCode } from '../networks/networks.error';
 import { OnnxError, OnnxErrorCode } from '../onnx/types';
 import { PlansError, PlansErrorCode } from '../plans/plans.error';
 import { PlatformsError, PlatformsErrorCode } from '../platforms/platforms.error';
 import { PredictionsError, PredictionsErrorCode } from '../predictions/predictions.error';
+import { ProfilingError, ProfilingErrorCode } from '../profiling/profiling.error';
 import { AppError } from './app-error';
 import { statusOf } from './domain-exception.filter';
 import { UploadError, UploadErrorCode } from './upload';
@@ -22,6 +24,8 @@ describe('statusOf', () => {
     ...every(NetworksErrorCode, (c) => new NetworksError(c, 'x')),
     ...every(PredictionsErrorCode, (c) => new PredictionsError(c, 'x')),
     ...every(PlansErrorCode, (c) => new PlansError(c, 'x')),
+    ...every(JobsErrorCode, (c) => new JobsError(c, 'x')),
+    ...every(ProfilingErrorCode, (c) => new ProfilingError(c, 'x')),
   ])('maps %s to a client error', (_code, error) => {
     const status = statusOf(error);
     expect(status).toBeGreaterThanOrEqual(400);

@@ -1,12 +1,14 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus } from '@nestjs/common';
 import type { Response } from 'express';
 import { AuthError, AuthErrorCode } from '../auth/auth.error';
+import { JobsError, JobsErrorCode } from '../jobs/jobs.error';
 import { ModelsError, ModelsErrorCode } from '../models/models.error';
 import { NetworksError, NetworksErrorCode } from '../networks/networks.error';
 import { OnnxError, OnnxErrorCode } from '../onnx/types';
 import { PlansError, PlansErrorCode } from '../plans/plans.error';
 import { PlatformsError, PlatformsErrorCode } from '../platforms/platforms.error';
 import { PredictionsError, PredictionsErrorCode } from '../predictions/predictions.error';
+import { ProfilingError, ProfilingErrorCode } from '../profiling/profiling.error';
 import { AppError, assertNever } from './app-error';
 import { errorBody } from './error-body';
 import { UploadError, UploadErrorCode } from './upload';
@@ -125,6 +127,26 @@ function plansStatus(code: PlansErrorCode): HttpStatus {
   }
 }
 
+function jobsStatus(code: JobsErrorCode): HttpStatus {
+  switch (code) {
+    case JobsErrorCode.JOB_NOT_FOUND:
+      return HttpStatus.NOT_FOUND;
+    default:
+      return assertNever(code);
+  }
+}
+
+function profilingStatus(code: ProfilingErrorCode): HttpStatus {
+  switch (code) {
+    case ProfilingErrorCode.REFERENCE_PLATFORM:
+    case ProfilingErrorCode.DERIVED_PLATFORM:
+    case ProfilingErrorCode.MODEL_NOT_REBUILDABLE:
+      return HttpStatus.CONFLICT;
+    default:
+      return assertNever(code);
+  }
+}
+
 export function statusOf(error: AppError | OnnxError): HttpStatus {
   if (error instanceof OnnxError) return onnxStatus(error.code);
   if (error instanceof AuthError) return authStatus(error.code);
@@ -134,6 +156,8 @@ export function statusOf(error: AppError | OnnxError): HttpStatus {
   if (error instanceof NetworksError) return networksStatus(error.code);
   if (error instanceof PredictionsError) return predictionsStatus(error.code);
   if (error instanceof PlansError) return plansStatus(error.code);
+  if (error instanceof JobsError) return jobsStatus(error.code);
+  if (error instanceof ProfilingError) return profilingStatus(error.code);
   // An AppError subclass without a mapping is a programming error: surface it loudly, as a 500.
   throw new Error(`no HTTP status mapping for ${error.name}`);
 }

@@ -23,6 +23,15 @@ export const envSchema = z.object({
     .default('true')
     .transform((v) => v === 'true'),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  /** Jobs this process runs at once (0: this process only enqueues; separate `npm run worker` processes run them). */
+  WORKERS: z.coerce.number().int().min(0).max(64).default(1),
+  /**
+   * How long a worker may hold a job before it counts as lost (its process died) and the job is retried. Longer
+   * than the slowest job: a live worker past its lease races the retry (results are still written once).
+   */
+  JOB_LEASE_SECONDS: z.coerce.number().int().min(2).max(86_400).default(900),
+  /** Retries after a lost worker or an unexpected error; a job that is wrong in itself fails at once. */
+  JOB_RETRY_LIMIT: z.coerce.number().int().min(0).max(10).default(2),
 });
 
 export type AppConfig = z.infer<typeof envSchema>;

@@ -1,5 +1,6 @@
 import { ApiKeyEntity } from '../auth/entities/api-key.entity';
 import { TenantEntity } from '../auth/entities/tenant.entity';
+import { JobEntity } from '../jobs/entities/job.entity';
 import { ModelInitializerEntity } from '../models/entities/model-initializer.entity';
 import { ModelNodeEntity } from '../models/entities/model-node.entity';
 import { ModelEntity } from '../models/entities/model.entity';
@@ -8,6 +9,7 @@ import { PlanEntity } from '../plans/entities/plan.entity';
 import { PredictorEntity, PredictorNetworkEntity } from '../predictions/entities/predictor.entity';
 import { MeasurementEntity } from '../platforms/entities/measurement.entity';
 import { PlatformEntity } from '../platforms/entities/platform.entity';
+import { WholeModelMeasurementEntity } from '../platforms/entities/whole-model-measurement.entity';
 
 export const ENTITIES = [
   TenantEntity,
@@ -21,4 +23,6 @@ export const ENTITIES = [
   PlanEntity,
   PredictorEntity,
   PredictorNetworkEntity,
+  JobEntity,
+  WholeModelMeasurementEntity,
 ];

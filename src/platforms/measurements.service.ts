@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { Page } from '../common/pagination';
 import { receiveUpload } from '../common/upload';
 import { validateBody } from '../common/validate-body';
@@ -10,6 +10,7 @@ import { MeasurementEntity, MeasurementSource } from './entities/measurement.ent
 import { CreateMeasurementsDto, MeasurementDto, MeasurementsWrittenDto, NodeMeasurementDto } from './platforms.dto';
 import { PlatformsError, PlatformsErrorCode } from './platforms.error';
 import { PlatformDirectory } from './platform-directory';
+import { upsertMeasurements } from './measurement-writes';
 import { parseOrtTrace, TraceFormatError } from './ort-trace';
 
 /** Profiles are text and parsed whole; one run of a large model is a few MB, many runs stay far below this. */
@@ -91,23 +92,8 @@ export class MeasurementsService {
       runs: n.runs ?? null,
       source,
     }));
-    await this.dataSource.transaction((em) => upsert(em, rows));
+    await this.dataSource.transaction((em) => upsertMeasurements(em, rows));
     return { written: rows.length };
-  }
-}
-
-async function upsert(em: EntityManager, rows: Partial<MeasurementEntity>[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += 1000) {
-    await em
-      .createQueryBuilder()
-      .insert()
-      .into(MeasurementEntity)
-      .values(rows.slice(i, i + 1000))
-      .orUpdate(
-        ['node_name', 'median_us', 'p10_us', 'p90_us', 'runs', 'source', 'created_at'],
-        ['platform_id', 'model_id', 'node_idx'],
-      )
-      .execute();
   }
 }
 
@@ -147,6 +133,7 @@ function toMeasurementDto(m: MeasurementEntity): MeasurementDto {
     p90Us: m.p90Us,
     runs: m.runs,
     source: m.source,
+    jobId: m.jobId,
   };
 }
 

@@ -202,8 +202,11 @@ export class MeasurementDto {
   @ApiProperty({ nullable: true, type: Number })
   runs: number | null;
 
-  @ApiProperty({ enum: ['upload', 'trace', 'reference', 'profile'] })
+  @ApiProperty({ enum: ['upload', 'trace', 'reference', 'self-profile'] })
   source: string;
+
+  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'The job that measured it (self-profile)' })
+  jobId: string | null;
 }
 
 export class MeasurementPageDto {

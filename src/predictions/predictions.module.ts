@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { JobsModule } from '../jobs/jobs.module';
 import { ModelsModule } from '../models/models.module';
 import { PlatformDirectoryModule } from '../platforms/platform-directory.module';
 import { PredictionsController } from './predictions.controller';
@@ -8,7 +9,7 @@ import { PredictorsController } from './predictors.controller';
 import { PredictorsService } from './predictors.service';
 
 @Module({
-  imports: [ModelsModule, PlatformDirectoryModule],
+  imports: [JobsModule, ModelsModule, PlatformDirectoryModule],
   controllers: [PredictionsController, PredictorsController],
   providers: [PredictionsService, PredictorRegistry, PredictorsService],
   exports: [PredictionsService],

@@ -1,7 +1,9 @@
-import { Controller, Get, Param, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, HttpStatus, Param, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { JobAcceptedDto } from '../jobs/jobs.dto';
 import {
   ApiBearerAuth,
-  ApiCreatedResponse,
+  ApiAcceptedResponse,
   ApiExtraModels,
   ApiOkResponse,
   ApiOperation,
@@ -9,7 +11,7 @@ import {
 } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal } from '../auth/principal';
 import { ApiErrors } from '../common/api-errors.decorator';
-import { PredictorDto, PredictorListDto, PredictorMetricsDto } from './predictors.dto';
+import { PredictorListDto, PredictorMetricsDto } from './predictors.dto';
 import { PredictorsService } from './predictors.service';
 
 @ApiTags('predictors')
@@ -20,16 +22,24 @@ export class PredictorsController {
   constructor(private readonly predictors: PredictorsService) {}
 
   @Post()
+  @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({
-    summary: "Train the platform's predictor from its measurements",
+    summary: "Train the platform's predictor from its measurements, as a job",
     description:
       'An MLP on log-features (exported to ONNX, run with onnxruntime), with leave-one-model-out metrics beside two ' +
-      'baselines. It becomes the active predictor. Runs inside the request for now (seconds for a few models).',
+      'baselines; whole-model times (self-profiles record them) teach it how node sums relate to model latency. ' +
+      'Poll the job at the Location header (progress per fold); when it succeeds the predictor is the active one.',
   })
-  @ApiCreatedResponse({ type: PredictorDto })
+  @ApiAcceptedResponse({ type: JobAcceptedDto, headers: { Location: { description: 'GET /v1/jobs/{jobId}' } } })
   @ApiErrors(401, 403, 404, 409)
-  train(@CurrentPrincipal() principal: Principal, @Param('slug') slug: string): Promise<PredictorDto> {
-    return this.predictors.train(principal.tenantId, slug);
+  async train(
+    @CurrentPrincipal() principal: Principal,
+    @Param('slug') slug: string,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<JobAcceptedDto> {
+    const accepted = await this.predictors.request(principal.tenantId, slug);
+    res.location(`/v1/jobs/${accepted.jobId}`);
+    return accepted;
   }
 
   @Get()

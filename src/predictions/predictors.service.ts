@@ -1,9 +1,13 @@
-import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ModelsService } from '../models/models.service';
 import { MeasurementEntity } from '../platforms/entities/measurement.entity';
-import { PlatformEntity } from '../platforms/entities/platform.entity';
+import { WholeModelMeasurementEntity } from '../platforms/entities/whole-model-measurement.entity';
+import { JobQueue } from '../jobs/job-queue';
+import { JobContext, JobOutcome } from '../jobs/job-runner';
+import { JobAcceptedDto } from '../jobs/jobs.dto';
+import { JobFailure } from '../jobs/jobs.error';
+import { JobsService } from '../jobs/jobs.service';
 import { PlatformDirectory } from '../platforms/platform-directory';
 import type { HeldOutModel, Metrics } from '../predictors/metrics';
 import type { TrainRow } from '../predictors/predictor';
@@ -14,17 +18,33 @@ import { PredictionsError, PredictionsErrorCode } from './predictions.error';
 import { PredictorRegistry } from './predictor-registry';
 import { PredictorDto, PredictorMetricsDto } from './predictors.dto';
 
-/** Trains a platform's predictor from its measurements (inside the request until the jobs issue lands). */
+export const TRAIN_JOB = 'train-predictor';
+
+export interface TrainParams extends Record<string, unknown> {
+  platformId: string;
+  platform: string;
+}
+
+/**
+ * Trains a platform's predictor from its measurements, as a job: minutes for many models, with progress per
+ * leave-one-model-out fold. The predictor (id = the job's id) becomes the platform's active one when it succeeds.
+ */
 @Injectable()
-export class PredictorsService {
+export class PredictorsService implements OnModuleInit {
   constructor(
     private readonly dataSource: DataSource,
     private readonly directory: PlatformDirectory,
     private readonly models: ModelsService,
     private readonly registry: PredictorRegistry,
+    private readonly jobs: JobsService,
+    private readonly queue: JobQueue,
   ) {}
 
-  async train(tenantId: string, slug: string): Promise<PredictorDto> {
+  onModuleInit(): void {
+    this.queue.register<TrainParams>(TRAIN_JOB, (ctx) => this.run(ctx));
+  }
+
+  async request(tenantId: string, slug: string): Promise<JobAcceptedDto> {
     const platform = await this.directory.resolveWritable(tenantId, slug);
     if (platform.derivedFromId !== null) {
       throw new PredictionsError(
@@ -32,23 +52,48 @@ export class PredictorsService {
         `'${slug}' is derived from another platform: it predicts from its base, it is not trained`,
       );
     }
-    const { rows, heldOut } = await this.trainingSet(platform);
-    if (rows.length === 0) {
+    const measured = await this.dataSource.getRepository(MeasurementEntity).existsBy({ platformId: platform.id });
+    if (!measured) {
       throw new PredictionsError(
         PredictionsErrorCode.NO_MEASUREMENTS,
-        `platform '${slug}' has no measurements to train on: POST /v1/platforms/${slug}/measurements first`,
+        `platform '${slug}' has no measurements to train on: POST /v1/platforms/${slug}/measurements ` +
+          `or /v1/platforms/${slug}/profile first`,
       );
     }
-    const id = randomUUID();
-    const trained = await trainArtifact({ id, slug, rows, heldOut, sets: ['measurements'] });
-    const row = await this.dataSource.transaction(async (em) => {
-      const saved = await em.save(PredictorEntity, { id, platformId: platform.id, artifact: trained.artifact });
-      for (const [file, onnx] of Object.entries(trained.networks)) {
-        await em.insert(PredictorNetworkEntity, { predictorId: id, file, onnx: Buffer.from(onnx) });
-      }
-      return saved;
+    const params: TrainParams = { platformId: platform.id, platform: slug };
+    return this.jobs.enqueue(tenantId, TRAIN_JOB, params);
+  }
+
+  private async run(ctx: JobContext<TrainParams>): Promise<JobOutcome> {
+    const { platformId, platform: slug } = ctx.params;
+    ctx.progress(0, 'loading measurements');
+    const { rows, heldOut } = await this.trainingSet(platformId);
+    if (rows.length === 0) throw new JobFailure(`platform '${slug}' has no measured nodes left to train on`);
+    const trained = await trainArtifact({
+      id: ctx.id,
+      slug,
+      rows,
+      heldOut,
+      sets: ['measurements'],
+      onProgress: (fraction, step) => ctx.progress(fraction, step),
     });
-    return toDto(row.artifact, slug, true, row.createdAt);
+    const { artifact } = trained;
+    const result = {
+      predictorId: ctx.id,
+      platform: slug,
+      rows: rows.length,
+      models: heldOut.length,
+      metrics: toDto(artifact, slug, true, null).metrics,
+    };
+    return {
+      result,
+      write: async (em) => {
+        await em.insert(PredictorEntity, { id: ctx.id, platformId, artifact });
+        for (const [file, onnx] of Object.entries(trained.networks)) {
+          await em.insert(PredictorNetworkEntity, { predictorId: ctx.id, file, onnx: Buffer.from(onnx) });
+        }
+      },
+    };
   }
 
   async list(tenantId: string, slug: string): Promise<PredictorDto[]> {
@@ -64,15 +109,19 @@ export class PredictorsService {
   }
 
   /** Every measured, non-constant node of the tenant's models on this platform, with its features. */
-  private async trainingSet(platform: PlatformEntity): Promise<{ rows: TrainRow[]; heldOut: HeldOutModel[] }> {
+  private async trainingSet(platformId: string): Promise<{ rows: TrainRow[]; heldOut: HeldOutModel[] }> {
     const measurements = await this.dataSource
       .getRepository(MeasurementEntity)
-      .find({ where: { platformId: platform.id }, order: { modelId: 'ASC', nodeIdx: 'ASC' } });
+      .find({ where: { platformId }, order: { modelId: 'ASC', nodeIdx: 'ASC' } });
+    const wholeRows = await this.dataSource.getRepository(WholeModelMeasurementEntity).findBy({ platformId });
+    const wholeMs = new Map(wholeRows.map((w) => [w.modelId, w.medianMs]));
     const rows: TrainRow[] = [];
     const heldOut: HeldOutModel[] = [];
     for (const modelId of new Set(measurements.map((m) => m.modelId))) {
       const features = await this.models.features(modelId);
-      heldOut.push({ model: modelId, features });
+      const whole = wholeMs.get(modelId);
+      // The whole-model time (self-profiles record it) teaches the correction from node sums to model latency.
+      heldOut.push({ model: modelId, features, ...(whole !== undefined ? { wholeUs: whole * 1000 } : {}) });
       for (const m of measurements) {
         const f = m.modelId === modelId ? features[m.nodeIdx] : undefined;
         if (f && !f.isConstant) rows.push({ model: modelId, features: f, us: m.medianUs });

@@ -16,9 +16,11 @@ export async function evaluateMlp(
   mode: PredictorMode,
   options: MlpOptions,
   wholeModels: WholeModelRow[] = heldOut,
+  onFold: () => void = () => {},
 ): Promise<Metrics> {
   const { metrics } = await leaveOneModelOut(heldOut, rows, async (train) => {
     const p = await trainPredictor(train, mode, options, wholeModels);
+    onFold();
     return (f) => predictJs(p, f);
   });
   return metrics;
@@ -29,9 +31,18 @@ export async function evaluateBaselines(
   rows: TrainRow[],
   seed: number,
   forest: Partial<ForestOptions> = {},
+  onFold: () => void = () => {},
 ): Promise<Record<'neurosurgeon' | 'nnMeter', Metrics>> {
-  const neurosurgeon = await leaveOneModelOut(heldOut, rows, trainNeurosurgeon);
-  const nnMeter = await leaveOneModelOut(heldOut, rows, (train) => trainNnMeter(train, seed, forest));
+  const neurosurgeon = await leaveOneModelOut(heldOut, rows, (train) => {
+    const predict = trainNeurosurgeon(train);
+    onFold();
+    return predict;
+  });
+  const nnMeter = await leaveOneModelOut(heldOut, rows, (train) => {
+    const predict = trainNnMeter(train, seed, forest);
+    onFold();
+    return predict;
+  });
   return { neurosurgeon: neurosurgeon.metrics, nnMeter: nnMeter.metrics };
 }
 
@@ -41,7 +52,8 @@ export async function evaluateAll(
   mode: PredictorMode,
   options: MlpOptions,
   wholeModels: WholeModelRow[] = heldOut,
+  onFold: () => void = () => {},
 ): Promise<Record<EvaluatedPredictor, Metrics>> {
-  const mlp = await evaluateMlp(heldOut, rows, mode, options, wholeModels);
-  return { mlp, ...(await evaluateBaselines(heldOut, rows, options.seed)) };
+  const mlp = await evaluateMlp(heldOut, rows, mode, options, wholeModels, onFold);
+  return { mlp, ...(await evaluateBaselines(heldOut, rows, options.seed, {}, onFold)) };
 }

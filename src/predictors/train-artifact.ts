@@ -25,8 +25,8 @@ export interface TrainArtifactInput {
   wholeModels?: HeldOutModel[];
   mode?: PredictorMode;
   options?: MlpOptions;
-  /** Called between phases, for progress. */
-  onPhase?: (phase: 'evaluating' | 'training' | 'exporting') => void;
+  /** Called as work completes: the share done (0..1) and the step now starting. */
+  onProgress?: (fraction: number, step: string) => void;
 }
 
 export interface TrainedArtifact {
@@ -40,12 +40,23 @@ export async function trainArtifact(input: TrainArtifactInput): Promise<TrainedA
   const mode = input.mode ?? DEFAULT_MODE;
   const options = input.options ?? DEFAULT_MLP_OPTIONS;
   const wholeModels = input.wholeModels ?? input.heldOut;
-  input.onPhase?.('evaluating');
-  const metrics: Record<string, Metrics> =
-    input.heldOut.length >= 2 ? await evaluateAll(input.heldOut, input.rows, mode, options, wholeModels) : {};
-  input.onPhase?.('training');
+  const evaluate = input.heldOut.length >= 2;
+  // Three leave-one-model-out passes (the MLP, two baselines), one fold per model, then the final fit and export.
+  const folds = evaluate ? 3 * input.heldOut.length : 0;
+  const steps = folds + 2;
+  let done = 0;
+  const report = (step: string) => input.onProgress?.(done / steps, step);
+  const foldDone = () => {
+    done++;
+    report(done < folds ? `leave-one-model-out: fold ${done} of ${folds}` : 'training on every model');
+  };
+  report(evaluate ? `leave-one-model-out: fold 1 of ${folds}` : 'training on every model');
+  const metrics: Record<string, Metrics> = evaluate
+    ? await evaluateAll(input.heldOut, input.rows, mode, options, wholeModels, foldDone)
+    : {};
   const trained = await trainPredictor(input.rows, mode, options, wholeModels);
-  input.onPhase?.('exporting');
+  done++;
+  report('exporting to ONNX');
   const files: Partial<Record<OpClass | 'shared', string>> = {};
   const networks: Record<string, Uint8Array> = {};
   for (const [key, mlp] of Object.entries(trained.networks)) {

@@ -158,6 +158,8 @@ async function createSession(bytes: Uint8Array, dir: string, threads: number): P
       executionMode: 'sequential',
       intraOpNumThreads: threads,
       interOpNumThreads: 1,
+      // Failures surface as exceptions with ORT's message; its own log would only repeat them on stderr.
+      logSeverityLevel: 4,
     });
   } catch (e) {
     // ORT names the op it lacks ("Could not find an implementation for Foo(1) node with name 'x'").

@@ -47,3 +47,48 @@ export async function measuredMnistOnThreeTiers(t: TestApp, key: string): Promis
   }
   return modelId;
 }
+
+export interface JobBody {
+  id: string;
+  kind: string;
+  state: 'queued' | 'running' | 'succeeded' | 'failed';
+  progress: number;
+  message: string | null;
+  result: Record<string, unknown> | null;
+  error: string | null;
+  attempts: number;
+}
+
+/** Polls GET /v1/jobs/{id} until the job succeeds or fails; every state seen is kept, in order, for the asserts. */
+export async function waitForJob(
+  t: TestApp,
+  key: string,
+  jobId: string,
+  timeoutMs = 60_000,
+): Promise<JobBody & { seen: JobBody[] }> {
+  const seen: JobBody[] = [];
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const job = (await api(t).get(`/v1/jobs/${jobId}`).set(bearer(key)).expect(200)).body as JobBody;
+    seen.push(job);
+    if (job.state === 'succeeded' || job.state === 'failed') return { ...job, seen };
+    if (Date.now() > deadline) throw new Error(`job ${jobId} still ${job.state} after ${timeoutMs} ms: ${job.message}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Starts a job with a POST that answers 202, then waits for it; the job's final body. */
+export async function runJob(
+  t: TestApp,
+  key: string,
+  path: string,
+  body?: object,
+): Promise<JobBody & { seen: JobBody[] }> {
+  const res = await api(t)
+    .post(path)
+    .set(bearer(key))
+    .send(body ?? {})
+    .expect(202);
+  expect(res.headers.location).toBe(`/v1/jobs/${res.body.jobId}`);
+  return waitForJob(t, key, res.body.jobId as string);
+}

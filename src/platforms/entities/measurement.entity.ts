@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 
-export type MeasurementSource = 'upload' | 'trace' | 'reference' | 'profile';
+export type MeasurementSource = 'upload' | 'trace' | 'reference' | 'self-profile';
 
 @Entity('measurements')
 export class MeasurementEntity {
@@ -31,6 +31,10 @@ export class MeasurementEntity {
 
   @Column('text')
   source: MeasurementSource;
+
+  /** The job that wrote the row (self-profiling), so a retried job's writes are recognisably its own. */
+  @Column('uuid', { name: 'job_id', nullable: true })
+  jobId: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
