@@ -71,6 +71,26 @@ describe('boot (built server as a child process)', () => {
     expect(err).toMatch(/MAX_UPLOAD_BYTES/);
   });
 
+  it('refuses WORKERS out of range, and a separate worker without DATABASE_URL, each with a readable message', async () => {
+    const exit = async (file: string, env: NodeJS.ProcessEnv) => {
+      const child = spawn(process.execPath, [join(__dirname, '..', 'dist', 'src', file)], {
+        env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let err = '';
+      child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+      const code = await new Promise((resolve) => child.on('exit', resolve));
+      return { code, err };
+    };
+    const bad = await exit('main.js', { WORKERS: '-1', JOB_LEASE_SECONDS: '1' });
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/WORKERS/);
+    expect(bad.err).toMatch(/JOB_LEASE_SECONDS/);
+    const worker = await exit('worker.js', {});
+    expect(worker.code).toBe(2);
+    expect(worker.err).toMatch(/npm run worker needs DATABASE_URL/);
+  });
+
   it('generates the admin key at first boot, prints it once, stores it 0600, and keeps it across restarts', async () => {
     const first = await boot({ DATA_DIR: dataDir });
     const printed = /Admin API key[^\n]*\n\s+(\S+)/.exec(first.stdout());

@@ -88,6 +88,7 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
   }
 
   async deliveryState(kind: string, id: string): Promise<{ state: DeliveryState; output: unknown }> {
+    if (!this.kinds.has(kind)) return { state: 'unknown', output: null };
     const job = await this.started().getJobById(kind, id, { includeArchive: true });
     if (!job) return { state: 'unknown', output: null };
     const state: DeliveryState =
