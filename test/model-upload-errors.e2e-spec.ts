@@ -8,6 +8,7 @@ import request from 'supertest';
 import { buildModel, concat, node, tag, tensor, value, varint } from './support/onnx-builder';
 import { SHARED_DATA } from './support/fixtures';
 import { api, bearer, createTenantKey, startTestApp, TestApp } from './support/test-app';
+import { seededRandom } from '../src/common/seeded-random';
 
 const MAX_UPLOAD_BYTES = 12 * 1024 * 1024;
 
@@ -50,9 +51,11 @@ describe('model upload errors (e2e)', () => {
 
   it('empty file', () => expectRejected(file(new Uint8Array(0)), 400, /empty/));
 
-  it.each([1, 2, 3])('random bytes (seed %i)', (seed) =>
-    expectRejected(file(randomBytes(4096 * seed)), 400, /not an ONNX|ONNX/i),
-  );
+  it.each([1, 2, 3, 4, 5, 6])('random bytes (seed %i)', (seed) => {
+    const random = seededRandom(seed);
+    const bytes = Buffer.from(Uint8Array.from({ length: 4096 * seed }, () => Math.floor(random() * 256)));
+    return expectRejected(file(bytes), 400, /^not an ONNX protobuf/);
+  });
 
   it('a JSON file', () => expectRejected(file(Buffer.from('{"model": "resnet"}'), 'm.json'), 400, /JSON/));
 

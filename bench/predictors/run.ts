@@ -6,13 +6,15 @@
  *      [--epochs N] [--hidden 32,32] [--batch N] [--lr X] [--wd X] [--ensemble K]
  *      [--correction all|heldout|off] (whole-model correction fitted on every model with a whole-model row, only
  *      the reference models, or none) [--trees N] [--maxDepth N] [--minLeaf N] [--maxFeatures X] (nn-Meter RF)
+ *      [--by-kind N] (errors of the shared MLP and the RF per node kind, the N kinds with most measured time)
  */
 import { REFERENCE_PLATFORMS } from '../../src/platforms/reference/reference-data';
 import { referenceTrainingSet } from '../../src/platforms/reference/training-set';
-import { Metrics } from '../../src/predictors/metrics';
+import { leaveOneModelOut, Metrics, metricsByKind, ModelEvaluation } from '../../src/predictors/metrics';
+import { trainNnMeter } from '../../src/predictors/baselines';
 import { DEFAULT_MLP_OPTIONS, MlpOptions } from '../../src/predictors/mlp';
 import { PredictorMode, trainPredictor } from '../../src/predictors/predictor';
-import { evaluateBaselines, evaluateMlp } from '../../src/predictors/reference-eval';
+import { evaluateBaselines, evaluateMlpPerModel } from '../../src/predictors/reference-eval';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -35,6 +37,20 @@ const pct = (v: number): string => `${(100 * v).toFixed(1)}%`;
 const row = (platform: string, name: string, m: Metrics, s: number): string =>
   `| ${platform} | ${name} | ${pct(m.nodeMape)} | ${pct(m.timeWeightedError)} | ${pct(m.within10)} | ${pct(m.within25)} | ${pct(m.modelError)} | ${s.toFixed(1)} s |`;
 
+function kindRows(slug: string, mlp: ModelEvaluation[], forest: ModelEvaluation[], top: number): string[] {
+  const rf = new Map(metricsByKind(forest).map((k) => [k.kind, k]));
+  return metricsByKind(mlp)
+    .slice(0, top)
+    .map((k) => {
+      const r = rf.get(k.kind);
+      return (
+        `| ${slug} | ${k.kind} | ${k.nodes} | ${pct(k.timeShare)} | ${pct(k.nodeMape)} | ${pct(k.timeWeightedError)} | ` +
+        `${k.medianRatio.toFixed(2)} | ${r ? pct(r.nodeMape) : '–'} | ${r ? pct(r.timeWeightedError) : '–'} | ` +
+        `${r ? r.medianRatio.toFixed(2) : '–'} |`
+      );
+    });
+}
+
 async function main(): Promise<void> {
   const only = arg('platform');
   const modeArg = arg('mode') ?? 'both';
@@ -46,13 +62,15 @@ async function main(): Promise<void> {
     '| platform | predictor | node MAPE (≥5 µs) | time-weighted | ±10% | ±25% | model-level | LOMO time |\n|---|---|---|---|---|---|---|---|\n',
   );
   const training: string[] = [];
+  const byKind: string[] = [];
   for (const platform of REFERENCE_PLATFORMS) {
     if (only && platform.slug !== only) continue;
     const set = await referenceTrainingSet(platform.csvPlatform);
     const lomo = new Map<PredictorMode, number>();
+    let sharedPerModel: ModelEvaluation[] | null = null;
     for (const mode of modes) {
       const t = Date.now();
-      const m = await evaluateMlp(
+      const m = await evaluateMlpPerModel(
         set.heldOut,
         set.rows,
         mode,
@@ -60,7 +78,8 @@ async function main(): Promise<void> {
         arg('correction') === 'off' ? [] : arg('correction') === 'heldout' ? set.heldOut : set.wholeModels,
       );
       lomo.set(mode, (Date.now() - t) / 1000);
-      process.stdout.write(`${row(platform.slug, `MLP ${mode}`, m, lomo.get(mode) ?? 0)}\n`);
+      process.stdout.write(`${row(platform.slug, `MLP ${mode}`, m.metrics, lomo.get(mode) ?? 0)}\n`);
+      if (mode === 'shared') sharedPerModel = m.perModel;
     }
     const t = Date.now();
     const forest: Record<string, number> = {};
@@ -70,6 +89,10 @@ async function main(): Promise<void> {
     const s = (Date.now() - t) / 1000;
     process.stdout.write(`${row(platform.slug, 'Neurosurgeon (linear)', b.neurosurgeon, s)}\n`);
     process.stdout.write(`${row(platform.slug, 'nn-Meter (RF)', b.nnMeter, s)}\n`);
+    if (arg('by-kind') !== undefined && sharedPerModel) {
+      const forestPerModel = (await leaveOneModelOut(set.heldOut, set.rows, (r) => trainNnMeter(r, o.seed))).perModel;
+      byKind.push(...kindRows(platform.slug, sharedPerModel, forestPerModel, Number(arg('by-kind')) || 12));
+    }
     // What `npm run train:reference` spends on this platform: the served (shared) MLP's leave-one-model-out,
     // the baselines' leave-one-model-out and the final fit on every row.
     if (lomo.has('shared')) {
@@ -80,6 +103,15 @@ async function main(): Promise<void> {
         `${platform.slug}: ${((lomo.get('shared') ?? 0) + s + fit).toFixed(1)} s (final fit ${fit.toFixed(1)} s)`,
       );
     }
+  }
+  if (byKind.length) {
+    process.stdout.write(
+      '\nper node kind, largest share of measured time first (leave-one-model-out; ratio = median predicted / measured)\n\n' +
+        '| platform | kind | nodes | time share | MLP MAPE | MLP time-weighted | MLP ratio | RF MAPE | RF time-weighted | RF ratio |\n' +
+        '|---|---|---|---|---|---|---|---|---|---|\n' +
+        byKind.join('\n') +
+        '\n',
+    );
   }
   if (training.length) process.stdout.write(`\ntraining time per platform (shared MLP): ${training.join(', ')}\n`);
 }

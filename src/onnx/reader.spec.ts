@@ -122,6 +122,13 @@ describe('garbage and truncation', () => {
     expect((await failure(read(bytes, 100))).code).toBe(OnnxErrorCode.NOT_ONNX);
   });
 
+  it('does not take a plausible ir_version alone for ONNX (random bytes start that way 1 time in ~600)', async () => {
+    // Field 1 varint 5 (an ir_version), then a tag with wire type 3: what random upload bytes once began with.
+    const e = await failure(read(Uint8Array.from([0x08, 0x05, 0xf3, 0x80, 0x44, 0x01, 0x02, 0x03])));
+    expect(e.code).toBe(OnnxErrorCode.NOT_ONNX);
+    expect(e.message).toMatch(/^not an ONNX protobuf: .*invalid wire type 3/);
+  });
+
   it.each([
     ['{"name": "resnet", "layers": [1, 2, 3]}', /starts with '\{' \(JSON\?\)/],
     ['  [1, 2, 3]', /starts with '\[' \(JSON\?\)/],

@@ -37,6 +37,8 @@ class ModelWalk {
   hasGraph = false;
   /** Set once the bytes look like ONNX; before that, any failure means "not an ONNX file". */
   recognised = false;
+  /** A plausible ir_version came first; one byte pair of random data does that often, so it takes a second field. */
+  private plausibleIrVersion = false;
 
   constructor(private readonly ctx: ReadContext) {}
 
@@ -82,10 +84,11 @@ class ModelWalk {
 
   async top(w: Walk): Promise<void> {
     for (let f = await w.nextField(); f; f = await w.nextField()) {
+      const afterIrVersion = this.plausibleIrVersion;
       switch (f.no) {
         case 1: {
           this.model.irVersion = await w.scalar(f, 'int64', 'ir_version');
-          if (this.model.irVersion >= 1 && this.model.irVersion <= 100) this.recognised = true;
+          this.plausibleIrVersion = this.model.irVersion >= 1 && this.model.irVersion <= 100;
           break;
         }
         case 2:
@@ -107,6 +110,8 @@ class ModelWalk {
         default:
           await w.skip(f);
       }
+      // A whole field read after a plausible ir_version: now this is ONNX, and later faults are its faults.
+      if (afterIrVersion) this.recognised = true;
     }
   }
 }

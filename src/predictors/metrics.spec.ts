@@ -1,4 +1,4 @@
-import { computeMetrics, HeldOutModel, leaveOneModelOut } from './metrics';
+import { computeMetrics, HeldOutModel, leaveOneModelOut, metricsByKind, nodeKind } from './metrics';
 import { TrainRow } from './predictor';
 import { node } from './test-nodes';
 
@@ -51,5 +51,43 @@ describe('metrics', () => {
       [10, 20],
     ]);
     expect(perModel[0]).toMatchObject({ predictedUs: [10, 10], predictedTotalUs: 20, wholeUs: 30 });
+  });
+
+  it('groups convolutions by the shape that changes their cost', () => {
+    const conv = (group: number, channels: number, kernel: number[]) => ({
+      opType: 'Conv',
+      attributes: {
+        group: { kind: 'int' as const, value: group },
+        kernel_shape: { kind: 'ints' as const, value: kernel },
+      },
+      inputShapes: [[1, channels, 8, 8]],
+    });
+    expect(nodeKind(conv(32, 32, [3, 3]))).toBe('Conv depthwise');
+    expect(nodeKind(conv(1, 32, [1, 1]))).toBe('Conv 1×1');
+    expect(nodeKind(conv(1, 32, [3, 3]))).toBe('Conv k×k');
+    expect(nodeKind(conv(4, 32, [3, 3]))).toBe('Conv grouped');
+    expect(nodeKind({ opType: 'Add', attributes: {}, inputShapes: [] })).toBe('Add');
+  });
+
+  it('by kind, by hand: share of time, MAPE, time-weighted error and the median ratio', () => {
+    const kinds = metricsByKind([
+      {
+        model: 'a',
+        measuredUs: [10, 100, 2, 40],
+        predictedUs: [12, 50, 4, 40],
+        predictedTotalUs: 0,
+        kinds: ['Add', 'Conv k×k', 'Add', 'Add'],
+      },
+    ]);
+    expect(kinds.map((k) => k.kind)).toEqual(['Conv k×k', 'Add']);
+    const add = kinds[1];
+    expect(add.nodes).toBe(3);
+    expect(add.timeShare).toBeCloseTo(52 / 152, 12);
+    // Nodes ≥ 5 µs: 10 → 12 (0.2) and 40 → 40 (0); the 2 µs node only counts in the time-weighted error.
+    expect(add.nodeMape).toBeCloseTo(0.1, 12);
+    expect(add.timeWeightedError).toBeCloseTo(4 / 52, 12);
+    // Ratios 1.2, 2, 1: median 1.2.
+    expect(add.medianRatio).toBeCloseTo(1.2, 12);
+    expect(kinds[0]).toMatchObject({ nodes: 1, nodeMape: 0.5, medianRatio: 0.5 });
   });
 });

@@ -29,6 +29,8 @@ export interface ModelEvaluation {
   predictedTotalUs: number;
   /** The comparable whole-model measurement, if any. */
   wholeUs?: number;
+  /** What kind of node each measured entry is (see nodeKind), for the per-kind breakdown. */
+  kinds?: string[];
 }
 
 export function computeMetrics(evals: ModelEvaluation[]): Metrics {
@@ -98,7 +100,68 @@ export async function leaveOneModelOut(
       predictedUs: measured.map((r) => predicted[index.get(r.features.name) ?? -1] ?? NaN),
       predictedTotalUs: h.features.reduce((s, f, i) => s + (f.isConstant ? 0 : predicted[i]), 0),
       wholeUs: h.wholeUs,
+      kinds: measured.map((r) => nodeKind(r.features)),
     });
   }
   return { metrics: computeMetrics(perModel), perModel };
+}
+
+/**
+ * A finer grouping than the operator class, for reading errors: the op type, with convolutions split into the
+ * shapes that behave differently (depthwise, pointwise 1×1, spatial k×k).
+ */
+export function nodeKind(f: Pick<NodeFeatures, 'opType' | 'attributes' | 'inputShapes'>): string {
+  if (f.opType !== 'Conv') return f.opType;
+  const groupAttr = f.attributes.group;
+  const group = groupAttr?.kind === 'int' ? groupAttr.value : 1;
+  const channels = f.inputShapes[0]?.[1];
+  if (group > 1 && group === channels) return 'Conv depthwise';
+  const kernel = f.attributes.kernel_shape;
+  const pointwise = kernel?.kind === 'ints' && kernel.value.every((k) => k === 1);
+  return group > 1 ? 'Conv grouped' : pointwise ? 'Conv 1×1' : 'Conv k×k';
+}
+
+export interface KindMetrics {
+  kind: string;
+  nodes: number;
+  /** This kind's share of all measured time. */
+  timeShare: number;
+  /** Mean |p − m| / m over nodes ≥ 5 µs (NaN when none). */
+  nodeMape: number;
+  /** Σ|p − m| / Σm over the kind's nodes. */
+  timeWeightedError: number;
+  /** Median of p / m: above 1 the kind is over-predicted, below under-predicted. */
+  medianRatio: number;
+}
+
+/** The same errors per node kind, largest share of measured time first. */
+export function metricsByKind(evals: ModelEvaluation[]): KindMetrics[] {
+  const groups = new Map<string, { m: number[]; p: number[] }>();
+  let total = 0;
+  for (const e of evals) {
+    e.measuredUs.forEach((m, i) => {
+      const kind = e.kinds?.[i] ?? 'unknown';
+      const g = groups.get(kind) ?? { m: [], p: [] };
+      g.m.push(m);
+      g.p.push(e.predictedUs[i]);
+      groups.set(kind, g);
+      total += m;
+    });
+  }
+  return [...groups]
+    .map(([kind, g]) => {
+      const sum = g.m.reduce((a, b) => a + b, 0);
+      const big = g.m.map((m, i) => [m, g.p[i]]).filter(([m]) => m >= MIN_NODE_US);
+      const ratios = g.m.map((m, i) => g.p[i] / m).sort((a, b) => a - b);
+      const mid = ratios.length / 2;
+      return {
+        kind,
+        nodes: g.m.length,
+        timeShare: total ? sum / total : NaN,
+        nodeMape: big.length ? big.reduce((s, [m, p]) => s + Math.abs(p - m) / m, 0) / big.length : NaN,
+        timeWeightedError: sum ? g.m.reduce((s, m, i) => s + Math.abs(g.p[i] - m), 0) / sum : NaN,
+        medianRatio: ratios.length % 2 ? ratios[Math.floor(mid)] : (ratios[mid - 1] + ratios[mid]) / 2,
+      };
+    })
+    .sort((a, b) => b.timeShare - a.timeShare);
 }

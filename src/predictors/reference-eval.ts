@@ -2,7 +2,7 @@
  * Leave-one-model-out evaluation of the MLP predictor and both baselines on one training set: shared by the
  * reference training script (metrics stored with the predictor) and bench/predictors (the table).
  */
-import { HeldOutModel, leaveOneModelOut, Metrics } from './metrics';
+import { HeldOutModel, leaveOneModelOut, Metrics, ModelEvaluation } from './metrics';
 import { trainNeurosurgeon, trainNnMeter } from './baselines';
 import { predictJs, PredictorMode, TrainRow, trainPredictor, WholeModelRow } from './predictor';
 import { MlpOptions } from './mlp';
@@ -18,12 +18,23 @@ export async function evaluateMlp(
   wholeModels: WholeModelRow[] = heldOut,
   onFold: () => void = () => {},
 ): Promise<Metrics> {
-  const { metrics } = await leaveOneModelOut(heldOut, rows, async (train) => {
+  return (await evaluateMlpPerModel(heldOut, rows, mode, options, wholeModels, onFold)).metrics;
+}
+
+/** The same, with every held-out node's prediction (for the per-kind breakdown of bench/predictors). */
+export async function evaluateMlpPerModel(
+  heldOut: HeldOutModel[],
+  rows: TrainRow[],
+  mode: PredictorMode,
+  options: MlpOptions,
+  wholeModels: WholeModelRow[] = heldOut,
+  onFold: () => void = () => {},
+): Promise<{ metrics: Metrics; perModel: ModelEvaluation[] }> {
+  return leaveOneModelOut(heldOut, rows, async (train) => {
     const p = await trainPredictor(train, mode, options, wholeModels);
     onFold();
     return (f) => predictJs(p, f);
   });
-  return metrics;
 }
 
 export async function evaluateBaselines(
