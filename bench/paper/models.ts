@@ -18,6 +18,7 @@ import {
 import { referenceTrainingSet } from '../../src/platforms/reference/training-set';
 import { DEFAULT_MLP_OPTIONS } from '../../src/predictors/mlp';
 import { predictJs, trainPredictor } from '../../src/predictors/predictor';
+import { trainOptionsFor } from '../../src/predictors/reference-eval';
 import { loadPredictor } from '../../src/predictors/predictor-runtime';
 
 /** Tier order of every bench network: end, edge, cloud. */
@@ -54,7 +55,8 @@ export function predictorInfo(): string[] {
   const dir = join(REFERENCE_DIR, 'predictors');
   return TIER_PLATFORMS.map((p) => {
     const { artifact } = loadPredictor(dir, p.slug);
-    return `${artifact.id} (${artifact.mode}, trained on ${artifact.training.sets.join('+')}, ${artifact.training.rows} rows)`;
+    const target = artifact.training.target ?? 'latency';
+    return `${artifact.id} (${artifact.mode}, ${target}, trained on ${artifact.training.sets.join('+')}, ${artifact.training.rows} rows)`;
   });
 }
 
@@ -71,13 +73,16 @@ export async function predictLeaveOneOut(
 ): Promise<{ predicted: Map<string, Float64Array[]>; seconds: number }> {
   const started = Date.now();
   const predicted = new Map<string, Float64Array[]>(models.map((m) => [m.model, []]));
+  const dir = join(REFERENCE_DIR, 'predictors');
   for (const p of TIER_PLATFORMS) {
     const set = await referenceTrainingSet(p.csv);
+    // The target the stored predictor was trained for (chosen by train:reference on leave-one-model-out).
+    const train = trainOptionsFor(loadPredictor(dir, p.slug).artifact.training.target ?? 'latency');
     for (const m of models) {
       const rows = set.rows.filter((r) => r.model !== m.model);
       if (rows.length === set.rows.length) throw new Error(`${p.slug}: no training rows of ${m.model} to hold out`);
       const wholeModels = set.wholeModels.filter((w) => w.model !== m.model);
-      const trained = await trainPredictor(rows, 'shared', DEFAULT_MLP_OPTIONS, wholeModels);
+      const trained = await trainPredictor(rows, 'shared', DEFAULT_MLP_OPTIONS, wholeModels, train);
       predicted.get(m.model)!.push(predictJs(trained, m.ingested.features));
     }
     onProgress?.(

@@ -6,7 +6,8 @@
  *      [--epochs N] [--hidden 32,32] [--batch N] [--lr X] [--wd X] [--ensemble K]
  *      [--correction all|heldout|off] (whole-model correction fitted on every model with a whole-model row, only
  *      the reference models, or none) [--trees N] [--maxDepth N] [--minLeaf N] [--maxFeatures X] (nn-Meter RF)
- *      [--by-kind N] (errors of the shared MLP and the RF per node kind, the N kinds with most measured time)
+ *      [--target latency|roofline-residual|both] (what the MLP learns: µs, or the residual over a roofline)
+ *      [--by-kind N] (errors of the shared MLP (last target) and the RF per node kind, the N kinds with most time)
  */
 import { REFERENCE_PLATFORMS } from '../../src/platforms/reference/reference-data';
 import { referenceTrainingSet } from '../../src/platforms/reference/training-set';
@@ -14,7 +15,13 @@ import { leaveOneModelOut, Metrics, metricsByKind, ModelEvaluation } from '../..
 import { trainNnMeter } from '../../src/predictors/baselines';
 import { DEFAULT_MLP_OPTIONS, MlpOptions } from '../../src/predictors/mlp';
 import { PredictorMode, trainPredictor } from '../../src/predictors/predictor';
-import { evaluateBaselines, evaluateMlpPerModel } from '../../src/predictors/reference-eval';
+import {
+  evaluateBaselines,
+  evaluateMlpPerModel,
+  PREDICTOR_TARGETS,
+  PredictorTarget,
+  trainOptionsFor,
+} from '../../src/predictors/reference-eval';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -57,6 +64,8 @@ async function main(): Promise<void> {
   const modes: PredictorMode[] =
     modeArg === 'both' ? ['per-class', 'shared'] : modeArg === 'none' ? [] : [modeArg as PredictorMode];
   const o = options();
+  const targetArg = arg('target') ?? 'both';
+  const targets: PredictorTarget[] = targetArg === 'both' ? [...PREDICTOR_TARGETS] : [targetArg as PredictorTarget];
   process.stdout.write(`MLP options: ${JSON.stringify(o)}\n\n`);
   process.stdout.write(
     '| platform | predictor | node MAPE (≥5 µs) | time-weighted | ±10% | ±25% | model-level | LOMO time |\n|---|---|---|---|---|---|---|---|\n',
@@ -68,19 +77,23 @@ async function main(): Promise<void> {
     const set = await referenceTrainingSet(platform.csvPlatform);
     const lomo = new Map<PredictorMode, number>();
     let sharedPerModel: ModelEvaluation[] | null = null;
-    for (const mode of modes) {
-      const t = Date.now();
-      const m = await evaluateMlpPerModel(
-        set.heldOut,
-        set.rows,
-        mode,
-        o,
-        arg('correction') === 'off' ? [] : arg('correction') === 'heldout' ? set.heldOut : set.wholeModels,
-      );
-      lomo.set(mode, (Date.now() - t) / 1000);
-      process.stdout.write(`${row(platform.slug, `MLP ${mode}`, m.metrics, lomo.get(mode) ?? 0)}\n`);
-      if (mode === 'shared') sharedPerModel = m.perModel;
-    }
+    for (const mode of modes)
+      for (const target of targets) {
+        const t = Date.now();
+        const m = await evaluateMlpPerModel(
+          set.heldOut,
+          set.rows,
+          mode,
+          o,
+          arg('correction') === 'off' ? [] : arg('correction') === 'heldout' ? set.heldOut : set.wholeModels,
+          () => {},
+          trainOptionsFor(target),
+        );
+        const seconds = (Date.now() - t) / 1000;
+        lomo.set(mode, (lomo.get(mode) ?? 0) + seconds);
+        process.stdout.write(`${row(platform.slug, `MLP ${mode}, ${target}`, m.metrics, seconds)}\n`);
+        if (mode === 'shared') sharedPerModel = m.perModel;
+      }
     const t = Date.now();
     const forest: Record<string, number> = {};
     for (const k of ['trees', 'maxDepth', 'minLeaf', 'maxFeatures'])

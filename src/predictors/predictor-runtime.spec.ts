@@ -7,6 +7,7 @@ import {
 } from '../platforms/reference/reference-data';
 import { encodeNode } from './encoding';
 import { loadPredictor, releaseSessions } from './predictor-runtime';
+import { rooflineUs } from './roofline';
 
 const dir = join(REFERENCE_DIR, 'predictors');
 
@@ -25,17 +26,22 @@ describe('predictor runtime on the committed reference predictors', () => {
         if (f.isConstant) expect(us[i]).toBe(0);
         else expect(Number.isFinite(us[i]) && us[i] > 0).toBe(true);
       });
-      // Network outputs stay inside each class's training range (the stored clamp), then the whole-model
-      // correction scales every node alike.
+      // Network outputs stay inside each class's training range (the stored clamp), then scale by the node's
+      // roofline time (residual predictors) and by the whole-model correction.
       const clamp = predictor.artifact.clampLogUs!;
-      const shift = Math.log(predictor.artifact.wholeModel?.scale ?? 1);
+      const scale = Math.log(predictor.artifact.wholeModel?.scale ?? 1);
       features.forEach((f, i) => {
         const range = clamp[encodeNode(f).cls];
+        const shift = scale + Math.log(rooflineUs(predictor.artifact.roofline, f));
         if (!f.isConstant && range) {
           expect(Math.log(us[i]) - shift).toBeGreaterThanOrEqual(range[0] - 1e-6);
           expect(Math.log(us[i]) - shift).toBeLessThanOrEqual(range[1] + 1e-6);
         }
       });
+      // The target is recorded, and a roofline is stored exactly when the networks learnt the residual over it.
+      const target = predictor.artifact.training.target;
+      expect(['latency', 'roofline-residual']).toContain(target);
+      expect(predictor.artifact.roofline !== undefined).toBe(target === 'roofline-residual');
       // A 3×3 conv costs more than the Relu after it on every platform.
       const conv = features.findIndex((f) => f.name === '/layer1/layer1.0/conv1/Conv');
       const relu = features.findIndex((f) => f.name === '/layer1/layer1.0/relu/Relu');

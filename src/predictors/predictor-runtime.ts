@@ -18,6 +18,7 @@ import {
   PredictorMode,
   WholeModelCorrection,
 } from './predictor';
+import { Roofline, rooflineUs } from './roofline';
 
 /** The JSON stored beside the ONNX files (`<slug>.json`). */
 export interface PredictorArtifact {
@@ -33,6 +34,8 @@ export interface PredictorArtifact {
   fallback: Fallback;
   /** Whole-model correction folded into every node's µs (absent in older artifacts: none). */
   wholeModel?: WholeModelCorrection;
+  /** Present: the networks predict the residual over this roofline (absent in older artifacts: plain µs). */
+  roofline?: Roofline;
   metrics: Record<string, Metrics>;
   training: {
     ms: number;
@@ -46,6 +49,10 @@ export interface PredictorArtifact {
     batchSize?: number;
     learningRate?: number;
     weightDecay?: number;
+    /** What the networks learnt: µs, or the residual over the roofline (absent in older artifacts: latency). */
+    target?: 'latency' | 'roofline-residual';
+    /** Leave-one-model-out time-weighted error of each candidate target, when it was chosen on them. */
+    targetTimeWeightedError?: Record<string, number>;
   };
 }
 
@@ -85,18 +92,23 @@ export function predictorFromArtifact(
     artifact,
     async predict(features) {
       const out = new Float64Array(features.length);
-      const batches = new Map<OpClass | 'shared', { index: number[]; cls: OpClass[]; x: Float64Array[] }>();
+      const batches = new Map<
+        OpClass | 'shared',
+        { index: number[]; cls: OpClass[]; x: Float64Array[]; roofUs: number[] }
+      >();
       features.forEach((f, i) => {
         if (f.isConstant) return;
         const input = networkInput(available, f);
         if (!input) {
-          out[i] = correctedUs(artifact.wholeModel, fallbackUs(artifact.fallback, f, encodeNode(f).cls));
+          const residual = fallbackUs(artifact.fallback, f, encodeNode(f).cls);
+          out[i] = correctedUs(artifact.wholeModel, residual * rooflineUs(artifact.roofline, f));
           return;
         }
-        const b = batches.get(input.key) ?? { index: [], cls: [], x: [] };
+        const b = batches.get(input.key) ?? { index: [], cls: [], x: [], roofUs: [] };
         b.index.push(i);
         b.cls.push(encodeNode(f).cls);
         b.x.push(input.x);
+        b.roofUs.push(rooflineUs(artifact.roofline, f));
         batches.set(input.key, b);
       });
       for (const [key, b] of batches) {
@@ -108,9 +120,10 @@ export function predictorFromArtifact(
         b.x.forEach((row, r) => flat.set(row, r * width));
         const result = await s.run({ x: new ort.Tensor('float32', flat, [b.x.length, width]) });
         const logUs = result.log_us.data as Float32Array;
-        b.index.forEach(
-          (i, r) => (out[i] = correctedUs(artifact.wholeModel, clampedUs(artifact.clampLogUs, b.cls[r], logUs[r]))),
-        );
+        b.index.forEach((i, r) => {
+          const residual = clampedUs(artifact.clampLogUs, b.cls[r], logUs[r]);
+          out[i] = correctedUs(artifact.wholeModel, residual * b.roofUs[r]);
+        });
       }
       return out;
     },

@@ -5,6 +5,7 @@
 import { NodeFeatures } from '../onnx/types';
 import { encodeNode, OP_CLASSES, OpClass, withClassOneHot } from './encoding';
 import { combineMlps, DEFAULT_MLP_OPTIONS, FoldedMlp, forward, MlpOptions, trainMlp } from './mlp';
+import { fitRoofline, Roofline, rooflineUs } from './roofline';
 
 export interface TrainRow {
   model: string;
@@ -41,6 +42,11 @@ export interface TrainedPredictor {
   fallback: Fallback;
   /** Per-platform whole-model correction folded into every node (fitWholeModelCorrection); absent: none. */
   wholeModel?: WholeModelCorrection;
+  /**
+   * Present: networks, clamp ranges and fallback medians are in units of the node's roofline time (roofline.ts),
+   * and a prediction is that residual times rooflineUs. Absent: they are in µs.
+   */
+  roofline?: Roofline;
 }
 
 /**
@@ -115,13 +121,22 @@ export function fallbackUs(fb: Fallback, f: NodeFeatures, cls: OpClass): number 
   return fb.opMedianUs[f.opType] ?? fb.classMedianUs[cls] ?? fb.globalMedianUs;
 }
 
+export interface TrainOptions {
+  /** Learn the residual over a roofline prior fitted on the rows (see roofline.ts). */
+  roofline?: boolean;
+}
+
 export async function trainPredictor(
   rows: TrainRow[],
   mode: PredictorMode = 'per-class',
   options: MlpOptions = DEFAULT_MLP_OPTIONS,
   wholeModels: WholeModelRow[] = [],
+  train: TrainOptions = {},
 ): Promise<TrainedPredictor> {
-  const usable = rows.filter((r) => !r.features.isConstant && r.us > 0);
+  const timed = rows.filter((r) => !r.features.isConstant && r.us > 0);
+  const roofline = train.roofline ? fitRoofline(timed) : undefined;
+  // With a roofline, every quantity below (targets, clamp ranges, fallback medians) is a residual.
+  const usable = roofline ? timed.map((r) => ({ ...r, us: r.us / rooflineUs(roofline, r.features) })) : timed;
   const encoded = usable.map((r) => ({ e: encodeNode(r.features), us: r.us }));
   const samples: Partial<Record<OpClass, number>> = {};
   const clampLogUs: Partial<Record<OpClass, [number, number]>> = {};
@@ -155,7 +170,14 @@ export async function trainPredictor(
       );
     }
   }
-  const raw: TrainedPredictor = { mode, networks, samples, clampLogUs, fallback: fitFallback(usable) };
+  const raw: TrainedPredictor = {
+    mode,
+    networks,
+    samples,
+    clampLogUs,
+    fallback: fitFallback(usable),
+    ...(roofline ? { roofline } : {}),
+  };
   const trainedOn = new Set(rows.map((r) => r.model));
   const sums = wholeModels
     .filter((w) => trainedOn.has(w.model) && w.wholeUs !== undefined && w.wholeUs > 0)
@@ -185,6 +207,6 @@ export function predictJs(p: TrainedPredictor, features: NodeFeatures[]): Float6
     const net = input && p.networks[input.key];
     const cls = encodeNode(f).cls;
     const us = input && net ? clampedUs(p.clampLogUs, cls, forward(net, input.x)) : fallbackUs(p.fallback, f, cls);
-    return correctedUs(p.wholeModel, us);
+    return correctedUs(p.wholeModel, us * rooflineUs(p.roofline, f));
   });
 }

@@ -9,7 +9,7 @@ import { DEFAULT_MLP_OPTIONS, MlpOptions } from './mlp';
 import { exportMlpToOnnx } from './onnx-export';
 import { PredictorMode, TrainRow, trainPredictor } from './predictor';
 import { PredictorArtifact } from './predictor-runtime';
-import { evaluateAll } from './reference-eval';
+import { evaluateAll, PREDICTOR_TARGETS, PredictorTarget, trainOptionsFor } from './reference-eval';
 
 /** One shared network with the class one-hot generalised better than per-class ones (bench/predictors). */
 export const DEFAULT_MODE: PredictorMode = 'shared';
@@ -41,8 +41,8 @@ export async function trainArtifact(input: TrainArtifactInput): Promise<TrainedA
   const options = input.options ?? DEFAULT_MLP_OPTIONS;
   const wholeModels = input.wholeModels ?? input.heldOut;
   const evaluate = input.heldOut.length >= 2;
-  // Three leave-one-model-out passes (the MLP, two baselines), one fold per model, then the final fit and export.
-  const folds = evaluate ? 3 * input.heldOut.length : 0;
+  // Leave-one-model-out passes (the MLP per target, two baselines), one fold per model; then the final fit, export.
+  const folds = evaluate ? (PREDICTOR_TARGETS.length + 2) * input.heldOut.length : 0;
   const steps = folds + 2;
   let done = 0;
   const report = (step: string) => input.onProgress?.(done / steps, step);
@@ -51,10 +51,13 @@ export async function trainArtifact(input: TrainArtifactInput): Promise<TrainedA
     report(done < folds ? `leave-one-model-out: fold ${done} of ${folds}` : 'training on every model');
   };
   report(evaluate ? `leave-one-model-out: fold 1 of ${folds}` : 'training on every model');
-  const metrics: Record<string, Metrics> = evaluate
+  const evaluation = evaluate
     ? await evaluateAll(input.heldOut, input.rows, mode, options, wholeModels, foldDone)
-    : {};
-  const trained = await trainPredictor(input.rows, mode, options, wholeModels);
+    : undefined;
+  const metrics: Record<string, Metrics> = evaluation?.metrics ?? {};
+  // Without two models to hold out there is nothing to choose on: plain latency, the long-standing default.
+  const target: PredictorTarget = evaluation?.target ?? 'latency';
+  const trained = await trainPredictor(input.rows, mode, options, wholeModels, trainOptionsFor(target));
   done++;
   report('exporting to ONNX');
   const files: Partial<Record<OpClass | 'shared', string>> = {};
@@ -75,6 +78,7 @@ export async function trainArtifact(input: TrainArtifactInput): Promise<TrainedA
     clampLogUs: trained.clampLogUs,
     fallback: trained.fallback,
     ...(trained.wholeModel ? { wholeModel: trained.wholeModel } : {}),
+    ...(trained.roofline ? { roofline: trained.roofline } : {}),
     metrics,
     training: {
       ms: Date.now() - started,
@@ -87,6 +91,8 @@ export async function trainArtifact(input: TrainArtifactInput): Promise<TrainedA
       batchSize: options.batchSize,
       learningRate: options.learningRate,
       weightDecay: options.weightDecay,
+      target,
+      ...(evaluation ? { targetTimeWeightedError: evaluation.candidates } : {}),
     },
   };
   return { artifact, networks };
