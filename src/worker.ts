@@ -1,20 +1,11 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createWorker } from './app.factory';
-import { ConfigValidationError, loadConfig } from './config/env.schema';
+import { loadConfigOrExit } from './config/env.schema';
 
 /** `npm run worker`: runs queued jobs (profiling, training) beside any number of API instances. */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigValidationError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit(process.env);
   if (!config.DATABASE_URL) {
     process.stderr.write(
       'npm run worker needs DATABASE_URL: the embedded database lives inside the API process, which runs jobs ' +

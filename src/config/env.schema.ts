@@ -50,3 +50,16 @@ export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
 
 /** Injection token for the validated config. */
 export const APP_CONFIG = Symbol('APP_CONFIG');
+
+/** For entry points: the config, or the problems on stderr and exit code 2 (a bad environment is the caller's). */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv): AppConfig {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigValidationError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+}

@@ -1,14 +1,8 @@
-import { Controller, Get, HttpCode, HttpStatus, Param, Post, Res } from '@nestjs/common';
+import { Controller, Get, Param, Post, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import { JobAccepted, locateJob } from '../jobs/job-accepted';
 import { JobAcceptedDto } from '../jobs/jobs.dto';
-import {
-  ApiBearerAuth,
-  ApiAcceptedResponse,
-  ApiExtraModels,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal } from '../auth/principal';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { PredictorListDto, PredictorMetricsDto } from './predictors.dto';
@@ -22,7 +16,6 @@ export class PredictorsController {
   constructor(private readonly predictors: PredictorsService) {}
 
   @Post()
-  @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({
     summary: "Train the platform's predictor from its measurements, as a job",
     description:
@@ -30,16 +23,14 @@ export class PredictorsController {
       'baselines; whole-model times (self-profiles record them) teach it how node sums relate to model latency. ' +
       'Poll the job at the Location header (progress per fold); when it succeeds the predictor is the active one.',
   })
-  @ApiAcceptedResponse({ type: JobAcceptedDto, headers: { Location: { description: 'GET /v1/jobs/{jobId}' } } })
+  @JobAccepted()
   @ApiErrors(401, 403, 404, 409)
   async train(
     @CurrentPrincipal() principal: Principal,
     @Param('slug') slug: string,
     @Res({ passthrough: true }) res: Response,
   ): Promise<JobAcceptedDto> {
-    const accepted = await this.predictors.request(principal.tenantId, slug);
-    res.location(`/v1/jobs/${accepted.jobId}`);
-    return accepted;
+    return locateJob(res, await this.predictors.request(principal.tenantId, slug));
   }
 
   @Get()

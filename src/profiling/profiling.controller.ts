@@ -1,8 +1,9 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, Principal } from '../auth/principal';
 import { ApiErrors } from '../common/api-errors.decorator';
+import { JobAccepted, locateJob } from '../jobs/job-accepted';
 import { JobAcceptedDto } from '../jobs/jobs.dto';
 import { describeHost } from './host-info';
 import { HostInfoDto, ProfileRequestDto } from './profiling.dto';
@@ -26,7 +27,6 @@ export class ProfilingController {
   }
 
   @Post(':slug/profile')
-  @HttpCode(HttpStatus.ACCEPTED)
   @ApiOperation({
     summary: 'Measure a model on this host with onnxruntime-node, as a job',
     description:
@@ -34,7 +34,7 @@ export class ProfilingController {
       "ONNX Runtime's profiler on, and stores each node's median, p10 and p90 (source `self-profile`) and the " +
       'whole-model latency on the platform. Poll the job at the Location header; progress advances per run.',
   })
-  @ApiAcceptedResponse({ type: JobAcceptedDto, headers: { Location: { description: 'GET /v1/jobs/{jobId}' } } })
+  @JobAccepted()
   @ApiErrors(400, 401, 404, 409)
   async profile(
     @CurrentPrincipal() principal: Principal,
@@ -42,8 +42,6 @@ export class ProfilingController {
     @Body() dto: ProfileRequestDto,
     @Res({ passthrough: true }) res: Response,
   ): Promise<JobAcceptedDto> {
-    const accepted = await this.profiling.request(principal.tenantId, slug, dto);
-    res.location(`/v1/jobs/${accepted.jobId}`);
-    return accepted;
+    return locateJob(res, await this.profiling.request(principal.tenantId, slug, dto));
   }
 }
