@@ -62,6 +62,8 @@ describe('training predictors (e2e)', () => {
       .expect(409);
     const job = await runJob(t, key, '/v1/platforms/jetson/predictors');
     expect(job).toMatchObject({ kind: 'train-predictor', state: 'succeeded', progress: 1, attempts: 1 });
+    // Three models: both targets were compared by leave-one-model-out, and the job says which one won.
+    expect(['latency', 'roofline-residual']).toContain(job.result!.target);
     // Progress rose through the leave-one-model-out folds, never backwards.
     const progress = job.seen.map((j) => j.progress);
     expect(progress).toEqual([...progress].sort((a, b) => a - b));

@@ -124,7 +124,7 @@ async function main(): Promise<void> {
     const heldOutId = await upload('graphs', HELD_OUT);
     const truth = await profile('host-check', heldOutId);
     const trained = await job('/v1/platforms/host/predictors', {});
-    const lomo = (trained.job.result as { metrics: Record<string, Metrics> }).metrics;
+    const { metrics: lomo, target } = trained.job.result as { metrics: Record<string, Metrics>; target: string };
 
     const predicted = (
       await http().post('/v1/predictions').set(auth).send({ modelId: heldOutId, platform: 'host' }).expect(200)
@@ -144,7 +144,7 @@ async function main(): Promise<void> {
       },
     ]);
     process.stdout.write(
-      `\npredictor for \`host\` trained on ${TRAIN.join(', ')} in ${f(trained.seconds, 1)} s; ` +
+      `\npredictor for \`host\` (target: ${target}) trained on ${TRAIN.join(', ')} in ${f(trained.seconds, 1)} s; ` +
         `${HELD_OUT} predicted (${pairs.length} nodes) against its own profile on \`host-check\`\n\n` +
         '| evaluation | predictor | node MAPE (≥ 5 µs) | time-weighted | within ±10% | model-level |\n' +
         '| --- | --- | ---: | ---: | ---: | ---: |\n',

@@ -83,6 +83,7 @@ export class PredictorsService implements OnModuleInit {
       platform: slug,
       rows: rows.length,
       models: heldOut.length,
+      target: artifact.training.target,
       metrics: toDto(artifact, slug, true, null).metrics,
     };
     return {
