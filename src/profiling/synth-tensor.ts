@@ -60,8 +60,17 @@ function toBfloat16(v: number): number {
   return (floatBits(v) + 0x8000) >>> 16;
 }
 
-/** Little-endian raw_data of `n` elements of `type`; a generator, so VGG-sized weights need no double copy. */
-function rawData(type: number, n: number, valueAt: (i: number) => number): Uint8Array {
+/**
+ * Little-endian raw_data of `n` elements of `type`; a generator, so VGG-sized weights need no double copy.
+ * 16-bit floats are converted from numbers, or with `halfAsBits` taken as their bit patterns (test models that
+ * need exact halves).
+ */
+export function rawData(
+  type: number,
+  n: number,
+  valueAt: (i: number) => number,
+  options: { halfAsBits?: boolean } = {},
+): Uint8Array {
   const size = ELEMENT_BYTES[type as OnnxDataType];
   if (size === undefined) throw new Error(`cannot build tensor data of ONNX type ${type}`);
   const out = new Uint8Array(n * size);
@@ -77,10 +86,10 @@ function rawData(type: number, n: number, valueAt: (i: number) => number): Uint8
         view.setFloat64(o, v, true);
         break;
       case OnnxDataType.FLOAT16:
-        view.setUint16(o, toHalf(v), true);
+        view.setUint16(o, options.halfAsBits ? v : toHalf(v), true);
         break;
       case OnnxDataType.BFLOAT16:
-        view.setUint16(o, toBfloat16(v), true);
+        view.setUint16(o, options.halfAsBits ? v : toBfloat16(v), true);
         break;
       case OnnxDataType.INT8:
         view.setInt8(o, v);

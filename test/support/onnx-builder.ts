@@ -12,6 +12,7 @@
  */
 import { onnx } from 'onnx-proto';
 import { Dim, ELEMENT_BYTES, OnnxDataType, OpsetImport } from '../../src/onnx/types';
+import { rawData } from '../../src/profiling/synth-tensor';
 
 export interface TensorSpec {
   name?: string;
@@ -141,45 +142,6 @@ export function concat(parts: Uint8Array[]): Uint8Array {
 
 export const elementSize = (type: OnnxDataType): number => ELEMENT_BYTES[type] ?? 1;
 
-function rawBytes(type: OnnxDataType, values: number[]): Uint8Array {
-  const size = elementSize(type);
-  const view = new DataView(new ArrayBuffer(values.length * size));
-  values.forEach((v, i) => {
-    const o = i * size;
-    switch (type) {
-      case OnnxDataType.FLOAT:
-        view.setFloat32(o, v, true);
-        break;
-      case OnnxDataType.DOUBLE:
-        view.setFloat64(o, v, true);
-        break;
-      case OnnxDataType.INT64:
-        view.setBigInt64(o, BigInt(v), true);
-        break;
-      case OnnxDataType.UINT64:
-        view.setBigUint64(o, BigInt(v), true);
-        break;
-      case OnnxDataType.INT32:
-        view.setInt32(o, v, true);
-        break;
-      case OnnxDataType.UINT32:
-        view.setUint32(o, v, true);
-        break;
-      case OnnxDataType.INT16:
-        view.setInt16(o, v, true);
-        break;
-      case OnnxDataType.UINT16:
-      case OnnxDataType.FLOAT16:
-      case OnnxDataType.BFLOAT16:
-        view.setUint16(o, v, true);
-        break;
-      default:
-        view.setUint8(o, v);
-    }
-  });
-  return new Uint8Array(view.buffer);
-}
-
 /** The typed field ONNX uses for each data type. */
 function typedFields(type: OnnxDataType, values: number[]): onnx.ITensorProto {
   switch (type) {
@@ -202,7 +164,7 @@ function tensorPieces(t: TensorSpec): Piece[] {
   const proto: onnx.ITensorProto = { name: t.name ?? '', dataType, dims: t.dims };
   if (t.strings) proto.stringData = t.strings.map((s) => Buffer.from(s, 'utf8'));
   if (t.values && t.encoding === 'typed') Object.assign(proto, typedFields(dataType, t.values));
-  else if (t.values) proto.rawData = rawBytes(dataType, t.values);
+  else if (t.values) proto.rawData = rawData(dataType, t.values.length, (i) => t.values![i], { halfAsBits: true });
   if (t.external !== undefined) {
     proto.dataLocation = onnx.TensorProto.DataLocation.EXTERNAL;
     proto.externalData = [{ key: 'location', value: t.external }];
