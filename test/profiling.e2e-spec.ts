@@ -192,6 +192,15 @@ describe('self-profiling jobs (e2e)', () => {
     await api(t).get('/v1/jobs/not-a-uuid').set(bearer(key)).expect(400);
     await api(t).get('/v1/jobs').expect(401);
     await api(t).get('/v1/jobs?limit=0').set(bearer(key)).expect(400);
+    // Filters: by state and by kind, each checked against the listed rows; unknown values are a 400.
+    const failed = (await api(t).get('/v1/jobs?state=failed').set(bearer(key)).expect(200)).body;
+    expect(failed.total).toBeGreaterThanOrEqual(1);
+    expect(failed.items.every((j: { state: string }) => j.state === 'failed')).toBe(true);
+    const profiles = (await api(t).get('/v1/jobs?kind=profile&state=succeeded').set(bearer(key)).expect(200)).body;
+    expect(profiles.total).toBe(2);
+    expect(profiles.items.every((j: { kind: string }) => j.kind === 'profile')).toBe(true);
+    expect((await api(t).get('/v1/jobs?state=done').set(bearer(key)).expect(400)).body.message).toMatch(/state/);
+    expect((await api(t).get('/v1/jobs?kind=bake').set(bearer(key)).expect(400)).body.message).toMatch(/kind/);
     // Another tenant cannot profile onto this tenant's platform either.
     await api(t)
       .post('/v1/platforms/this-host/profile')

@@ -5,6 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { APP_CONFIG, AppConfig } from '../config/env.schema';
 import { JobHandler, JobRunner } from './job-runner';
+import type { JobKind } from './jobs.dto';
 
 interface Registration {
   handler: JobHandler<never>;
@@ -33,7 +34,7 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  register<P>(kind: string, handler: JobHandler<P>, options: { concurrency?: number } = {}): void {
+  register<P>(kind: JobKind, handler: JobHandler<P>, options: { concurrency?: number } = {}): void {
     if (this.boss) throw new Error(`job kind '${kind}' registered after the queue started`);
     if (this.kinds.has(kind)) throw new Error(`job kind '${kind}' registered twice`);
     this.kinds.set(kind, { handler: handler as JobHandler<never>, concurrency: options.concurrency ?? Infinity });

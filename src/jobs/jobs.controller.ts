@@ -2,8 +2,8 @@ import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal } from '../auth/principal';
 import { ApiErrors } from '../common/api-errors.decorator';
-import { Page, PageQueryDto } from '../common/pagination';
-import { JobDto, JobPageDto } from './jobs.dto';
+import { Page } from '../common/pagination';
+import { JobDto, JobListQueryDto, JobPageDto } from './jobs.dto';
 import { JobsService } from './jobs.service';
 
 @ApiTags('jobs')
@@ -13,11 +13,11 @@ export class JobsController {
   constructor(private readonly jobs: JobsService) {}
 
   @Get()
-  @ApiOperation({ summary: "The tenant's jobs, newest first" })
+  @ApiOperation({ summary: "The tenant's jobs, newest first; filter by state and kind" })
   @ApiOkResponse({ type: JobPageDto })
   @ApiErrors(400, 401)
-  list(@CurrentPrincipal() principal: Principal, @Query() page: PageQueryDto): Promise<Page<JobDto>> {
-    return this.jobs.list(principal.tenantId, page.limit, page.offset);
+  list(@CurrentPrincipal() principal: Principal, @Query() query: JobListQueryDto): Promise<Page<JobDto>> {
+    return this.jobs.list(principal.tenantId, query);
   }
 
   @Get(':id')

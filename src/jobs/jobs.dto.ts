@@ -1,4 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
+import { PageQueryDto } from '../common/pagination';
 import { JOB_STATES, JobState } from './entities/job.entity';
 
 export class JobDto {
@@ -54,4 +56,20 @@ export class JobAcceptedDto {
 
   @ApiProperty({ type: JobDto })
   job: JobDto;
+}
+
+/** Every job kind a module registers (JobQueue.register); the list filter accepts these. */
+export const JOB_KINDS = ['profile', 'train-predictor'] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+
+export class JobListQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: JOB_STATES, description: 'Only jobs in this state' })
+  @IsOptional()
+  @IsIn(JOB_STATES)
+  state?: JobState;
+
+  @ApiPropertyOptional({ enum: JOB_KINDS, description: 'Only jobs of this kind' })
+  @IsOptional()
+  @IsIn(JOB_KINDS)
+  kind?: string;
 }

@@ -5,7 +5,7 @@ import type { Page } from '../common/pagination';
 import { JobEntity } from './entities/job.entity';
 import { JobQueue } from './job-queue';
 import { JobRunner } from './job-runner';
-import { JobAcceptedDto, JobDto } from './jobs.dto';
+import { JobAcceptedDto, JobDto, JobListQueryDto } from './jobs.dto';
 import { JobsError, JobsErrorCode } from './jobs.error';
 
 @Injectable()
@@ -42,12 +42,12 @@ export class JobsService {
     return toJobDto(await this.reconciled(job));
   }
 
-  async list(tenantId: string, limit: number, offset: number): Promise<Page<JobDto>> {
+  async list(tenantId: string, query: JobListQueryDto): Promise<Page<JobDto>> {
     const [rows, total] = await this.dataSource.getRepository(JobEntity).findAndCount({
-      where: { tenantId },
+      where: { tenantId, ...(query.state ? { state: query.state } : {}), ...(query.kind ? { kind: query.kind } : {}) },
       order: { createdAt: 'DESC', id: 'ASC' },
-      take: limit,
-      skip: offset,
+      take: query.limit,
+      skip: query.offset,
     });
     const items: JobDto[] = [];
     for (const row of rows) items.push(toJobDto(await this.reconciled(row)));

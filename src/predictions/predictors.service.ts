@@ -5,7 +5,7 @@ import { MeasurementEntity } from '../platforms/entities/measurement.entity';
 import { WholeModelMeasurementEntity } from '../platforms/entities/whole-model-measurement.entity';
 import { JobQueue } from '../jobs/job-queue';
 import { JobContext, JobOutcome } from '../jobs/job-runner';
-import { JobAcceptedDto } from '../jobs/jobs.dto';
+import { JobAcceptedDto, JobKind } from '../jobs/jobs.dto';
 import { JobFailure } from '../jobs/jobs.error';
 import { JobsService } from '../jobs/jobs.service';
 import { PlatformDirectory } from '../platforms/platform-directory';
@@ -18,7 +18,7 @@ import { PredictionsError, PredictionsErrorCode } from './predictions.error';
 import { PredictorRegistry } from './predictor-registry';
 import { PredictorDto, PredictorMetricsDto } from './predictors.dto';
 
-export const TRAIN_JOB = 'train-predictor';
+export const TRAIN_JOB: JobKind = 'train-predictor';
 
 export interface TrainParams extends Record<string, unknown> {
   platformId: string;

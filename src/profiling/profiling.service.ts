@@ -3,7 +3,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { JobQueue } from '../jobs/job-queue';
 import { JobContext, JobOutcome } from '../jobs/job-runner';
-import { JobAcceptedDto } from '../jobs/jobs.dto';
+import { JobAcceptedDto, JobKind } from '../jobs/jobs.dto';
 import { JobFailure } from '../jobs/jobs.error';
 import { JobsService } from '../jobs/jobs.service';
 import { ModelInitializerEntity } from '../models/entities/model-initializer.entity';
@@ -20,7 +20,7 @@ import { ProfileRequestDto } from './profiling.dto';
 import { ProfilingError, ProfilingErrorCode } from './profiling.error';
 import { RebuildError, rebuildModel } from './rebuild-model';
 
-export const PROFILE_JOB = 'profile';
+export const PROFILE_JOB: JobKind = 'profile';
 
 export interface ProfileParams extends Record<string, unknown> {
   platformId: string;
