@@ -108,7 +108,11 @@ describe('self-profiling jobs (e2e)', () => {
     expect(predicted.body.totalMs).toBeCloseTo(computeMs, 6);
 
     // Profiling again replaces the rows: still one per node, now the second job's.
-    const again = await runJob(t, key, '/v1/platforms/this-host/profile', { modelId: squeezenet, runs: 3, threads: 1 });
+    // Without `threads` the worker that runs the job picks its own parallelism (here: this process).
+    const again = await runJob(t, key, '/v1/platforms/this-host/profile', { modelId: squeezenet, runs: 3 });
+    const host = (await api(t).get('/v1/platforms/host').set(bearer(key)).expect(200)).body;
+    expect(again.params).toMatchObject({ threads: null });
+    expect(again.result).toMatchObject({ threads: host.availableParallelism });
     const replaced = await measurements('this-host', squeezenet);
     expect(replaced).toHaveLength(result.nodesMeasured);
     expect(new Set(replaced.map((r) => r.jobId))).toEqual(new Set([again.id]));

@@ -18,7 +18,10 @@ export class ProfilingController {
   @Get('host')
   @ApiOperation({
     summary: 'This host (CPU, cores, memory): what a self-profile measures on',
-    description: 'Register it as a platform of your own, then POST /v1/platforms/{slug}/profile.',
+    description:
+      'Register it as a platform of your own, then POST /v1/platforms/{slug}/profile. This is the host of the API ' +
+      'instance that answers; with separate workers (npm run worker) profiles run on a worker, and the job result ' +
+      'names the CPU it ran on.',
   })
   @ApiOkResponse({ type: HostInfoDto })
   @ApiErrors(401)

@@ -26,7 +26,7 @@ export class ProfileRequestDto {
   @ApiPropertyOptional({
     minimum: 1,
     maximum: MAX_PROFILE_THREADS,
-    description: "ONNX Runtime intra-op threads (default: the host's available parallelism)",
+    description: 'ONNX Runtime intra-op threads (default: the available parallelism of the worker that runs it)',
   })
   @IsOptional()
   @IsInt()

@@ -28,7 +28,8 @@ export interface ProfileParams extends Record<string, unknown> {
   modelId: string;
   runs: number;
   warmup: number;
-  threads: number;
+  /** Null: the available parallelism of whichever worker runs the job (not of the API that took the request). */
+  threads: number | null;
 }
 
 const LISTED = 20;
@@ -82,13 +83,14 @@ export class ProfilingService implements OnModuleInit {
       modelId: model.id,
       runs: dto.runs,
       warmup: dto.warmup,
-      threads: dto.threads ?? availableParallelism(),
+      threads: dto.threads ?? null,
     };
     return this.jobs.enqueue(tenantId, PROFILE_JOB, params);
   }
 
   private async run(ctx: JobContext<ProfileParams>): Promise<JobOutcome> {
-    const { platformId, modelId, runs, warmup, threads } = ctx.params;
+    const { platformId, modelId, runs, warmup } = ctx.params;
+    const threads = ctx.params.threads ?? availableParallelism();
     const [model, platform] = await Promise.all([
       this.dataSource.getRepository(ModelEntity).findOneBy({ id: modelId }),
       this.dataSource.getRepository(PlatformEntity).findOneBy({ id: platformId }),
@@ -120,10 +122,15 @@ export class ProfilingService implements OnModuleInit {
       if (e instanceof ProfileError) throw new JobFailure(e.message);
       throw e;
     }
-    return this.outcome(ctx, nodes, profile);
+    return this.outcome(ctx, nodes, profile, threads);
   }
 
-  private outcome(ctx: JobContext<ProfileParams>, nodes: ModelNodeEntity[], profile: ProfileResult): JobOutcome {
+  private outcome(
+    ctx: JobContext<ProfileParams>,
+    nodes: ModelNodeEntity[],
+    profile: ProfileResult,
+    threads: number,
+  ): JobOutcome {
     const { platformId, modelId } = ctx.params;
     const indexOf = new Map(nodes.map((n) => [n.name, n.idx]));
     const matched = profile.nodes.filter((p) => indexOf.has(p.node));
@@ -137,7 +144,7 @@ export class ProfilingService implements OnModuleInit {
       modelId,
       runs: profile.runs,
       warmup: ctx.params.warmup,
-      threads: ctx.params.threads,
+      threads,
       host: describeHost().cpuModel,
       nodesMeasured: matched.length,
       nodesNotRun: notRun.length,

@@ -54,6 +54,7 @@ export interface JobBody {
   state: 'queued' | 'running' | 'succeeded' | 'failed';
   progress: number;
   message: string | null;
+  params: Record<string, unknown>;
   result: Record<string, unknown> | null;
   error: string | null;
   attempts: number;
