@@ -134,6 +134,8 @@ export async function trainMlp(
         return tf.add(mse, tf.mul(l2, options.weightDecay));
       });
     }
+    // Training runs in the API process when it hosts the workers: let requests through between epochs.
+    await new Promise((resolve) => setImmediate(resolve));
   }
   optimizer.dispose();
   batches.forEach((b) => tf.dispose([b.x, b.y]));
