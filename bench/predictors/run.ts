@@ -17,7 +17,7 @@ import { DEFAULT_MLP_OPTIONS, MlpOptions } from '../../src/predictors/mlp';
 import { PredictorMode, trainPredictor } from '../../src/predictors/predictor';
 import {
   evaluateBaselines,
-  evaluateMlpPerModel,
+  evaluateMlp,
   PREDICTOR_TARGETS,
   PredictorTarget,
   trainOptionsFor,
@@ -80,7 +80,7 @@ async function main(): Promise<void> {
     for (const mode of modes)
       for (const target of targets) {
         const t = Date.now();
-        const m = await evaluateMlpPerModel(
+        const m = await evaluateMlp(
           set.heldOut,
           set.rows,
           mode,

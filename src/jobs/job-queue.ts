@@ -16,6 +16,14 @@ interface Registration {
 /** What pg-boss says of a job whose row still reads queued or running. */
 export type DeliveryState = 'waiting' | 'active' | 'retrying' | 'failed' | 'unknown';
 
+const DELIVERY_STATES: Record<string, DeliveryState> = {
+  created: 'waiting',
+  retry: 'retrying',
+  active: 'active',
+  failed: 'failed',
+  cancelled: 'failed',
+};
+
 /**
  * pg-boss on the service's own database: it shares the TypeORM pool (so it works unchanged on the embedded
  * database, whose single connection cannot be shared with a second pool) and a job is enqueued in the same
@@ -92,17 +100,7 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
     if (!this.kinds.has(kind)) return { state: 'unknown', output: null };
     const job = await this.started().getJobById(kind, id, { includeArchive: true });
     if (!job) return { state: 'unknown', output: null };
-    const state: DeliveryState =
-      job.state === 'created'
-        ? 'waiting'
-        : job.state === 'retry'
-          ? 'retrying'
-          : job.state === 'active'
-            ? 'active'
-            : job.state === 'failed' || job.state === 'cancelled'
-              ? 'failed'
-              : 'unknown';
-    return { state, output: job.output };
+    return { state: DELIVERY_STATES[job.state] ?? 'unknown', output: job.output };
   }
 
   private started(): PgBoss {

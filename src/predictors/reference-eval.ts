@@ -10,20 +10,8 @@ import { ForestOptions } from './forest';
 
 export type EvaluatedPredictor = 'mlp' | 'neurosurgeon' | 'nnMeter';
 
+/** The MLP's leave-one-model-out metrics, with every held-out node's prediction (bench/predictors' per-kind table). */
 export async function evaluateMlp(
-  heldOut: HeldOutModel[],
-  rows: TrainRow[],
-  mode: PredictorMode,
-  options: MlpOptions,
-  wholeModels: WholeModelRow[] = heldOut,
-  onFold: () => void = () => {},
-  train: TrainOptions = {},
-): Promise<Metrics> {
-  return (await evaluateMlpPerModel(heldOut, rows, mode, options, wholeModels, onFold, train)).metrics;
-}
-
-/** The same, with every held-out node's prediction (for the per-kind breakdown of bench/predictors). */
-export async function evaluateMlpPerModel(
   heldOut: HeldOutModel[],
   rows: TrainRow[],
   mode: PredictorMode,
@@ -88,7 +76,8 @@ export async function evaluateAll(
 ): Promise<Evaluation> {
   const byTarget = new Map<PredictorTarget, Metrics>();
   for (const target of PREDICTOR_TARGETS) {
-    byTarget.set(target, await evaluateMlp(heldOut, rows, mode, options, wholeModels, onFold, trainOptionsFor(target)));
+    const { metrics } = await evaluateMlp(heldOut, rows, mode, options, wholeModels, onFold, trainOptionsFor(target));
+    byTarget.set(target, metrics);
   }
   const [target] = [...byTarget].sort(([, a], [, b]) => a.timeWeightedError - b.timeWeightedError)[0];
   const candidates = Object.fromEntries([...byTarget].map(([t, m]) => [t, m.timeWeightedError])) as Record<
