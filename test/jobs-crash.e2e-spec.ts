@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { generateApiKey } from '../src/auth/api-key.codec';
-import { SHARED_DATA } from './support/fixtures';
+import { fixturePath } from './support/fixtures';
 import { ChildService, startChild } from './support/child-service';
 
 // The lease must outlast the retry's whole run (about 3 s here) with room for a loaded CI machine.
@@ -68,7 +68,7 @@ describe('crash safety: a job survives the death of its worker (e2e)', () => {
     ).body.key as string;
     const auth = { Authorization: `Bearer ${key}` };
     await http().post('/v1/platforms').set(auth).send({ slug: 'crash-host', name: 'CI', kind: 'cpu' }).expect(201);
-    const bytes = readFileSync(join(SHARED_DATA, 'models', 'squeezenet1_1.onnx'));
+    const bytes = readFileSync(fixturePath('models', 'squeezenet1_1.onnx'));
     const modelId = (await http().post('/v1/models').set(auth).attach('file', bytes, 'squeezenet1_1.onnx').expect(201))
       .body.id as string;
     const accepted = await http()

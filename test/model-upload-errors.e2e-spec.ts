@@ -3,10 +3,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import request from 'supertest';
 import { buildModel, concat, node, tag, tensor, value, varint } from './support/onnx-builder';
-import { SHARED_DATA } from './support/fixtures';
+import { fixturePath } from './support/fixtures';
 import { api, bearer, createTenantKey, startTestApp, TestApp } from './support/test-app';
 import { seededRandom } from '../src/common/seeded-random';
 
@@ -47,7 +46,7 @@ describe('model upload errors (e2e)', () => {
     (r: request.Test) =>
       r.attach('file', Buffer.from(bytes), name);
 
-  const squeezenet = readFileSync(join(SHARED_DATA, 'models', 'squeezenet1_1.onnx'));
+  const squeezenet = readFileSync(fixturePath('models', 'squeezenet1_1.onnx'));
 
   it('empty file', () => expectRejected(file(new Uint8Array(0)), 400, /empty/));
 

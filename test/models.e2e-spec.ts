@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import { decodeWhole } from './support/decode-whole';
-import { onnxFiles, SHARED_DATA } from './support/fixtures';
+import { onnxFiles, fixturePath } from './support/fixtures';
 import { api, bearer, createTenantKey, startTestApp, TestApp } from './support/test-app';
 
 interface Layer {
@@ -56,22 +56,18 @@ describe('models (e2e)', () => {
   });
 
   it('describes a model: chain or DAG, weights or not, inputs and outputs with shapes', async () => {
-    const vgg = (await upload(join(SHARED_DATA, 'graphs', 'vgg16.onnx'), 'vgg16.onnx').expect(201)).body;
+    const vgg = (await upload(fixturePath('graphs', 'vgg16.onnx'), 'vgg16.onnx').expect(201)).body;
     expect(vgg).toMatchObject({ isChain: true, weightsIncluded: false, params: 138357544, opset: 17 });
     expect(vgg.inputs).toEqual([{ name: 'input', elemType: 1, shape: [1, 3, 224, 224] }]);
     expect(vgg.outputs[0].shape).toEqual([1, 1000]);
-    const resnet = (await upload(join(SHARED_DATA, 'graphs', 'resnet18.onnx'), 'r.onnx').expect(201)).body;
+    const resnet = (await upload(fixturePath('graphs', 'resnet18.onnx'), 'r.onnx').expect(201)).body;
     expect(resnet.isChain).toBe(false);
-    const squeeze = (
-      await upload(join(SHARED_DATA, 'models', 'squeezenet1_1.onnx'))
-        .field('name', 'sq')
-        .expect(201)
-    ).body;
+    const squeeze = (await upload(fixturePath('models', 'squeezenet1_1.onnx')).field('name', 'sq').expect(201)).body;
     expect(squeeze).toMatchObject({ name: 'sq', weightsIncluded: true, isChain: false });
   });
 
   it('binds symbolic input dims given as inputShapes', async () => {
-    const path = join(SHARED_DATA, 'third_party', 'ch_ppocr_mobile_v2.0_cls_infer.onnx');
+    const path = fixturePath('third_party', 'ch_ppocr_mobile_v2.0_cls_infer.onnx');
     const symbolic = (await upload(path).expect(201)).body;
     expect(symbolic.unresolvedTensors).toBeGreaterThan(0);
     const bound = (
@@ -99,7 +95,7 @@ describe('models (e2e)', () => {
     const own = await createTenantKey(t, 'lister');
     const ids: string[] = [];
     for (const name of ['a', 'b', 'c']) {
-      const res = await upload(join(SHARED_DATA, 'graphs', 'alexnet.onnx'), `${name}.onnx`, own.key).expect(201);
+      const res = await upload(fixturePath('graphs', 'alexnet.onnx'), `${name}.onnx`, own.key).expect(201);
       ids.push(res.body.id);
     }
     const page = await api(t).get('/v1/models?limit=2&offset=1').set(bearer(own.key)).expect(200);

@@ -1,14 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { SHARED_DATA } from './support/fixtures';
+import { fixturePath } from './support/fixtures';
 import { api, bearer, createTenantKey, startTestApp, TestApp } from './support/test-app';
 
 describe('platforms and measurements (e2e)', () => {
   let t: TestApp;
   let key: string;
   let mnistId: string;
-  const mnist = readFileSync(join(SHARED_DATA, 'third_party', 'mnist.onnx'));
-  const trace = readFileSync(join(SHARED_DATA, 'traces', 'mnist-ort-trace.json'));
+  const mnist = readFileSync(fixturePath('third_party', 'mnist.onnx'));
+  const trace = readFileSync(fixturePath('traces', 'mnist-ort-trace.json'));
 
   beforeAll(async () => {
     t = await startTestApp();

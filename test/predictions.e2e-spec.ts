@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { SHARED_DATA } from './support/fixtures';
+import { fixturePath } from './support/fixtures';
 import { api, bearer, createTenantKey, startTestApp, TestApp } from './support/test-app';
 
 interface NodeLatency {
@@ -23,7 +22,7 @@ describe('predictions (e2e)', () => {
         await api(t)
           .post('/v1/models')
           .set(bearer(key))
-          .attach('file', readFileSync(join(SHARED_DATA, dir, file)), file)
+          .attach('file', readFileSync(fixturePath(dir, file)), file)
           .expect(201)
       ).body.id as string;
     mnistId = await upload('third_party', 'mnist.onnx');
@@ -33,7 +32,7 @@ describe('predictions (e2e)', () => {
       .post('/v1/platforms/board/measurements')
       .set(bearer(key))
       .field('modelId', mnistId)
-      .attach('trace', readFileSync(join(SHARED_DATA, 'traces', 'mnist-ort-trace.json')), 'trace.json')
+      .attach('trace', readFileSync(fixturePath('traces', 'mnist-ort-trace.json')), 'trace.json')
       .expect(201);
     await api(t)
       .post('/v1/platforms')

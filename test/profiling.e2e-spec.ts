@@ -1,8 +1,7 @@
 import { createReadStream } from 'node:fs';
-import { join } from 'node:path';
 import { OnnxDataType } from '../src/onnx/types';
 import { runJob, uploadModel, waitForJob } from './support/factories';
-import { SHARED_DATA } from './support/fixtures';
+import { fixturePath } from './support/fixtures';
 import { buildModel, node, value } from './support/onnx-builder';
 import { api, bearer, createTenantKey, startTestApp, TestApp } from './support/test-app';
 import { ingestOnnx } from '../src/onnx/ingest';
@@ -61,7 +60,7 @@ describe('self-profiling jobs (e2e)', () => {
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
     expect(job.seen.some((j) => j.state === 'queued' || j.state === 'running')).toBe(true);
 
-    const ingested = await ingestOnnx(createReadStream(join(SHARED_DATA, 'models', 'squeezenet1_1.onnx')));
+    const ingested = await ingestOnnx(createReadStream(fixturePath('models', 'squeezenet1_1.onnx')));
     const result = job.result as {
       nodesMeasured: number;
       nodesNotRun: number;

@@ -16,7 +16,7 @@ import { max, median, peakDuring, vm } from './proc';
 import { callJson, type RunningServer, startServer, uploadModel } from './server';
 
 const ROOT = resolve(__dirname, '..', '..');
-const GRAPHS = resolve(ROOT, '..', 'shared', 'data', 'graphs');
+const GRAPHS = resolve(ROOT, 'data', 'reference', 'graphs');
 const MIB = 1024 * 1024;
 const UPLOAD_MS = 300_000;
 const ORT_MS = 300_000;

@@ -19,7 +19,7 @@ import { AuthService } from '../../src/auth/auth.service';
 import { AppConfig, loadConfig } from '../../src/config/env.schema';
 import { findPackageRoot } from '../../src/platforms/reference/reference-data';
 
-const GRAPHS = join(findPackageRoot(), '..', 'shared', 'data', 'graphs');
+const GRAPHS = join(findPackageRoot(), 'data', 'reference', 'graphs');
 const MODELS = ['resnet18', 'googlenet', 'inception_v3'];
 const NETWORK = {
   tiers: [

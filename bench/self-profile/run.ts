@@ -21,10 +21,9 @@ import { generateApiKey } from '../../src/auth/api-key.codec';
 import { AuthService } from '../../src/auth/auth.service';
 import { AppConfig, loadConfig } from '../../src/config/env.schema';
 import { computeMetrics, Metrics } from '../../src/predictors/metrics';
-import { findPackageRoot } from '../../src/platforms/reference/reference-data';
 import { describeHost } from '../../src/profiling/host-info';
+import { fixturePath } from '../../test/support/fixtures';
 
-const DATA = join(findPackageRoot(), '..', 'shared', 'data');
 const TRAIN = ['alexnet', 'googlenet', 'mobilenet_v2', 'resnet18', 'squeezenet1_1'];
 const HELD_OUT = 'mobilenet_v3_small';
 
@@ -69,7 +68,7 @@ async function main(): Promise<void> {
       await http().post('/v1/platforms').set(auth).send({ slug, name: slug, kind: 'cpu' }).expect(201);
     }
     const upload = async (dir: string, model: string): Promise<string> => {
-      const file = readFileSync(join(DATA, dir, `${model}.onnx`));
+      const file = readFileSync(fixturePath(dir, `${model}.onnx`));
       const res = await http().post('/v1/models').set(auth).attach('file', file, `${model}.onnx`).expect(201);
       return res.body.id as string;
     };

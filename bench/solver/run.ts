@@ -66,7 +66,7 @@ const THIRD_PARTY = ['light_densenet121', 'light_inception_v2'];
 async function realGraphs(): Promise<{ name: string; graph: PlanGraph }[]> {
   const out: { name: string; graph: PlanGraph }[] = [];
   for (const m of await loadReferenceModels()) out.push({ name: m.model, graph: planGraph(m.ingested, m.predicted) });
-  const dir = join(findPackageRoot(), '..', 'shared', 'data', 'third_party');
+  const dir = join(findPackageRoot(), 'data', 'fixtures', 'third_party');
   for (const name of THIRD_PARTY) {
     const ingested = await ingestFile(join(dir, `${name}.onnx`));
     out.push({ name, graph: planGraph(ingested, await predictTiers(ingested)) });

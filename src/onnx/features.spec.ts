@@ -3,11 +3,10 @@ import { computeFeatures, elementCount, macsOf, tensorBytes } from './features';
 import { buildGraph } from './graph';
 import { inferShapes } from './shapes';
 import { NodeFeatures, OnnxDataType, RawModel } from './types';
-import { SHARED_DATA } from '../../test/support/fixtures';
+import { fixtureFile } from '../../test/support/fixtures';
 
-const DATA = SHARED_DATA;
 const load = (file: string): NodeFeatures[] => {
-  const graph = buildGraph(decodeWholeFile(`${DATA}/${file}`));
+  const graph = buildGraph(decodeWholeFile(fixtureFile(file)));
   return computeFeatures(graph, inferShapes(graph, { useValueInfo: false }));
 };
 const byName = (features: NodeFeatures[], name: string): NodeFeatures => {

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { decodeWholeFile } from '../../test/support/decode-whole';
 import { buildGraph, MAX_OPSET, MIN_OPSET, uniqueNodeNames } from './graph';
 import { OnnxError, OnnxErrorCode, RawModel, RawNode } from './types';
-import { SHARED_DATA } from '../../test/support/fixtures';
+import { fixtureFile, fixturePath } from '../../test/support/fixtures';
 
 const node = (name: string, opType: string, inputs: string[], outputs: string[]): RawNode => ({
   name,
@@ -65,7 +65,7 @@ describe('uniqueNodeNames', () => {
 
   it('names every node of real files with nameless nodes uniquely', () => {
     for (const f of ['light_resnet50', 'ultraface_RFB-320', 'ch_ppocr_mobile_v2.0_cls_infer']) {
-      const g = buildGraph(decodeWholeFile(`${SHARED_DATA}/third_party/${f}.onnx`));
+      const g = buildGraph(decodeWholeFile(fixturePath('third_party', `${f}.onnx`)));
       expect(new Set(g.nodes.map((n) => n.uniqueName)).size).toBe(g.nodes.length);
       expect(g.nodes.some((n) => n.name === '' && /^[A-Za-z]+_\d+$/.test(n.uniqueName))).toBe(true);
     }
@@ -105,7 +105,7 @@ describe('buildGraph', () => {
   });
 
   it('keeps a valid file order unchanged', () => {
-    const raw = decodeWholeFile(`${SHARED_DATA}/graphs/resnet18.onnx`);
+    const raw = decodeWholeFile(fixturePath('graphs', 'resnet18.onnx'));
     const g = buildGraph(raw);
     expect(g.nodes.map((n) => n.name)).toEqual(raw.nodes.map((n) => n.name));
   });
@@ -186,10 +186,10 @@ describe('buildGraph', () => {
   it('builds every shared file', () => {
     const dirs = ['graphs', 'generated', 'models', 'third_party'];
     const files = dirs.flatMap((d) =>
-      readdirSync(`${SHARED_DATA}/${d}`)
+      readdirSync(fixturePath(d))
         .filter((f) => f.endsWith('.onnx'))
         .map((f) => `${d}/${f}`),
     );
-    for (const f of files) expect(() => buildGraph(decodeWholeFile(`${SHARED_DATA}/${f}`))).not.toThrow();
+    for (const f of files) expect(() => buildGraph(decodeWholeFile(fixtureFile(f)))).not.toThrow();
   });
 });

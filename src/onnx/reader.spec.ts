@@ -20,11 +20,10 @@ import {
   value,
   varint,
 } from '../../test/support/onnx-builder';
-import { SHARED_DATA } from '../../test/support/fixtures';
+import { fixtureFile, fixturePath } from '../../test/support/fixtures';
 
-const DATA = SHARED_DATA;
 const FILES = ['graphs', 'generated', 'models', 'third_party'].flatMap((dir) =>
-  readdirSync(`${DATA}/${dir}`)
+  readdirSync(fixturePath(dir))
     .filter((f) => f.endsWith('.onnx'))
     .map((f) => `${dir}/${f}`),
 );
@@ -91,12 +90,12 @@ const small: ModelSpec = {
 
 describe('readOnnxModel on real files', () => {
   it.each(FILES)('%s equals the whole-file oracle', async (file) => {
-    const expected = decodeWholeFile(`${DATA}/${file}`);
-    expect(await readOnnxModel(createReadStream(`${DATA}/${file}`))).toEqual(expected);
+    const expected = decodeWholeFile(fixtureFile(file));
+    expect(await readOnnxModel(createReadStream(fixtureFile(file)))).toEqual(expected);
   });
 
   it.each(FILES)('%s in random chunk sizes gives the same model', async (file) => {
-    const bytes = readFileSync(`${DATA}/${file}`);
+    const bytes = readFileSync(fixtureFile(file));
     const random = seededRandom(file.length);
     expect(await read(bytes, () => Math.floor(random() * 8192))).toEqual(decodeWhole(bytes));
   });
@@ -104,7 +103,7 @@ describe('readOnnxModel on real files', () => {
   it.each(['graphs/squeezenet1_1.onnx', 'graphs/resnet18.onnx', 'third_party/light_inception_v1.onnx'])(
     '%s in 1-byte chunks gives the same model',
     async (file) => {
-      const bytes = readFileSync(`${DATA}/${file}`);
+      const bytes = readFileSync(fixtureFile(file));
       expect(await read(bytes, 1)).toEqual(decodeWhole(bytes));
     },
   );
@@ -150,7 +149,7 @@ describe('garbage and truncation', () => {
   });
 
   it('reports a real model cut at ten points as TRUNCATED (or NOT_ONNX before anything recognisable)', async () => {
-    const bytes = readFileSync(`${DATA}/models/squeezenet1_1.onnx`);
+    const bytes = readFileSync(fixturePath('models', 'squeezenet1_1.onnx'));
     const cuts = [1, 3, 30, 1000, 0.1, 0.25, 0.5, 0.75, 0.9, 0.999].map((c) =>
       c < 1 ? Math.floor(c * bytes.length) : c,
     );
@@ -166,7 +165,7 @@ describe('garbage and truncation', () => {
   });
 
   it('reports a graph-only model cut at random points as TRUNCATED', async () => {
-    const bytes = readFileSync(`${DATA}/graphs/resnet18.onnx`);
+    const bytes = readFileSync(fixturePath('graphs', 'resnet18.onnx'));
     const random = seededRandom(7);
     for (let i = 0; i < 50; i++) {
       const cut = 10 + Math.floor(random() * (bytes.length * 0.95 - 10));

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { SHARED_DATA } from '../../test/support/fixtures';
+import { fixturePath } from '../../test/support/fixtures';
 import { parseOrtTrace, quantile, TraceFormatError } from './ort-trace';
 
 const run = (ts: number, dur: number) => ({ cat: 'Session', name: 'model_run', ts, dur });
@@ -8,7 +7,7 @@ const kernel = (node: string, ts: number, dur: number) => ({ cat: 'Node', name: 
 
 describe('parseOrtTrace', () => {
   it('reads the real mnist trace: 8 runs, the warm-up dropped, one entry per node', () => {
-    const trace = JSON.parse(readFileSync(join(SHARED_DATA, 'traces', 'mnist-ort-trace.json'), 'utf8'));
+    const trace = JSON.parse(readFileSync(fixturePath('traces', 'mnist-ort-trace.json'), 'utf8'));
     const parsed = parseOrtTrace(trace);
     expect(parsed).toMatchObject({ runsTotal: 8, runsUsed: 7 });
     expect(parsed.nodes).toHaveLength(12);

@@ -1,6 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { join } from 'node:path';
-import { SHARED_DATA } from '../../test/support/fixtures';
+import { fixturePath } from '../../test/support/fixtures';
 import { ingestOnnx } from '../onnx/ingest';
 import { partsFromIngested } from './model-parts';
 import { profileModel } from './profile-run';
@@ -10,7 +9,7 @@ const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
 
 describe('profileModel', () => {
   it('profiles squeezenet1_1 (real weights, rebuilt from stored-like parts): one stat per executed node', async () => {
-    const ingested = await ingestOnnx(createReadStream(join(SHARED_DATA, 'models', 'squeezenet1_1.onnx')));
+    const ingested = await ingestOnnx(createReadStream(fixturePath('models', 'squeezenet1_1.onnx')));
     const bytes = rebuildModel(partsFromIngested(ingested));
     const progress: [number, number][] = [];
     const result = await profileModel(bytes, {

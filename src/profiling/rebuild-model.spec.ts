@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import { onnx } from 'onnx-proto';
 import * as ort from 'onnxruntime-node';
-import { onnxFiles, SHARED_DATA } from '../../test/support/fixtures';
+import { onnxFiles, fixturePath } from '../../test/support/fixtures';
 import { ingestOnnx } from '../onnx/ingest';
 import { OnnxDataType } from '../onnx/types';
 import { partsFromIngested } from './model-parts';
@@ -57,7 +57,7 @@ describe('rebuildModel', () => {
     ['third_party', 'ultraface_RFB-320.onnx', {}],
     ['third_party', 'ch_ppocr_mobile_v2.0_cls_infer.onnx', { x: [1, 3, 48, 192] }],
   ])('ONNX Runtime runs the rebuilt %s/%s (synthesised weights)', async (dir, file, shapes) => {
-    const ingested = await ingestOnnx(createReadStream(join(SHARED_DATA, dir, file)), { inputShapes: shapes });
+    const ingested = await ingestOnnx(createReadStream(fixturePath(dir, file)), { inputShapes: shapes });
     await runOnce(rebuildModel(partsFromIngested(ingested)), shapes);
   });
 

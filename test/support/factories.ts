@@ -1,11 +1,10 @@
 /** Small factories for e2e specs: real rows made through the API, as a client would make them. */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { SHARED_DATA } from './fixtures';
+import { fixturePath } from './fixtures';
 import { api, bearer, TestApp } from './test-app';
 
 export async function uploadModel(t: TestApp, key: string, dir: string, file: string): Promise<string> {
-  const bytes = readFileSync(join(SHARED_DATA, dir, file));
+  const bytes = readFileSync(fixturePath(dir, file));
   return (await api(t).post('/v1/models').set(bearer(key)).attach('file', bytes, file).expect(201)).body.id;
 }
 
@@ -33,7 +32,7 @@ export async function measuredMnistOnThreeTiers(t: TestApp, key: string): Promis
     .post('/v1/platforms/phone/measurements')
     .set(bearer(key))
     .field('modelId', modelId)
-    .attach('trace', readFileSync(join(SHARED_DATA, 'traces', 'mnist-ort-trace.json')), 'trace.json')
+    .attach('trace', readFileSync(fixturePath('traces', 'mnist-ort-trace.json')), 'trace.json')
     .expect(201);
   for (const [slug, scale] of [
     ['edge-box', 1 / 8],

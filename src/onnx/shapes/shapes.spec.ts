@@ -4,13 +4,12 @@ import { decodeWholeFile } from '../../../test/support/decode-whole';
 import { buildGraph } from '../graph';
 import { Dim, OnnxDataType, RawModel, ValueInfo } from '../types';
 import { inferShapes } from './index';
-import { SHARED_DATA } from '../../../test/support/fixtures';
+import { fixtureFile, fixturePath } from '../../../test/support/fixtures';
 
-const DATA = SHARED_DATA;
 const DIRS = ['graphs', 'generated', 'models', 'third_party'];
 const FILES = DIRS.flatMap((d) =>
-  existsSync(join(DATA, d))
-    ? readdirSync(join(DATA, d))
+  existsSync(fixturePath(d))
+    ? readdirSync(fixturePath(d))
         .filter((f) => f.endsWith('.onnx'))
         .map((f) => join(d, f))
     : [],
@@ -52,7 +51,7 @@ describe('inferShapes on every shared ONNX file (value_info stripped, useValueIn
   it('finds the shared files', () => expect(FILES.length).toBeGreaterThanOrEqual(60));
 
   it.each(FILES)('%s', (file) => {
-    const raw = decodeWholeFile(join(DATA, file));
+    const raw = decodeWholeFile(fixtureFile(file));
     const recorded: ValueInfo[] = [...raw.valueInfo, ...raw.outputs].filter((v) => v.shape);
     const stripped: RawModel = {
       ...raw,
@@ -90,7 +89,7 @@ describe('inferShapes with useValueInfo (the product default)', () => {
   it.each(FILES.filter((f) => f.startsWith('generated/')).slice(0, 3))(
     '%s agrees with every numeric dim on file',
     (file) => {
-      const raw = decodeWholeFile(join(DATA, file));
+      const raw = decodeWholeFile(fixtureFile(file));
       const result = inferShapes(buildGraph(raw));
       for (const v of raw.valueInfo) {
         const ours = result.shapes.get(v.name)?.dims ?? [];
