@@ -5,6 +5,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
+import { KitModule } from './kit/kit.module';
 import { ModelsModule } from './models/models.module';
 import { NetworksModule } from './networks/networks.module';
 import { PlansModule } from './plans/plans.module';
@@ -30,6 +31,7 @@ export class AppModule {
         NetworksModule,
         PredictionsModule,
         PlansModule,
+        KitModule,
       ],
     };
   }
