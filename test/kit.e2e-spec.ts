@@ -127,6 +127,36 @@ describe('profiling kit (e2e)', () => {
     }
   });
 
+  it('Python runner writes the same results format (against the stand-in runtime of test/support/python-ort-stub)', async () => {
+    const res = await download('?models=2&seed=5').expect(200);
+    const dir = join(work, 'python');
+    await unpack(res.body as Buffer, dir);
+    const out = join(dir, 'results.json');
+    const env = { ...process.env, PYTHONPATH: join(__dirname, 'support', 'python-ort-stub') };
+    const run = (...args: string[]) =>
+      promisify(execFile)('python3', [join(dir, 'tiersplit-kit', 'profile.py'), ...args], { env, timeout: 60_000 });
+    const { stderr } = await run('--out', out, '--runs', '4', '--warmup', '2');
+    expect(stderr).toMatch(/\[2\/2\]/);
+    const results = JSON.parse(readFileSync(out, 'utf8'));
+    expect(results).toMatchObject({
+      format: 'tiersplit-kit-results',
+      version: 1,
+      kit: { seed: 5, models: 2 },
+      runner: 'profile.py',
+      settings: { threads: 1, runs: 4, warmup: 2 },
+    });
+    for (const m of results.models) {
+      expect(m.all.wholeModel.runs).toBe(4);
+      // The stand-in's trace: warm-up runs excluded, one event per fused kernel at `all`, per node at `disabled`.
+      expect(m.all.events).toEqual([
+        { name: 'Conv_0_output_nchwc', op: 'Conv', medianUs: 40, p10Us: 40, p90Us: 40, runs: 4 },
+        { name: 'Gemm_3', op: 'Gemm', medianUs: 10, p10Us: 10, p90Us: 10, runs: 4 },
+      ]);
+      expect(m.disabled.events.map((e: { name: string }) => e.name)).toEqual(['Conv_0', 'Relu_1', 'Gemm_3']);
+    }
+    await expect(run('--threads', 'x')).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/--threads/) });
+  });
+
   it('runner refuses bad flags with a readable message and a non-zero exit', async () => {
     const res = await download('?models=1&seed=4').expect(200);
     const dir = join(work, 'flags');
