@@ -115,6 +115,7 @@ describe('profiling kit (e2e)', () => {
     for (const m of results.models) {
       for (const level of ['all', 'disabled']) {
         expect(m[level].wholeModel.runs).toBe(3);
+        expect(m.seconds).toBeGreaterThan(0);
         expect(m[level].wholeModel.medianMs).toBeGreaterThan(0);
         expect(m[level].events.length).toBeGreaterThan(0);
         m[level].events.forEach((e: { runs: number; medianUs: number }) => {

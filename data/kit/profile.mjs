@@ -143,7 +143,9 @@ async function main() {
     const n = model.inputShape.reduce((a, d) => a * d, 1);
     const input = new ort.Tensor('float32', new Float32Array(n).fill(0.5), model.inputShape);
     const entry = { name: model.name, sha256: fingerprint };
+    const modelStart = performance.now();
     for (const level of ['all', 'disabled']) entry[level] = await measure(ort, bytes, input, level, opts);
+    entry.seconds = (performance.now() - modelStart) / 1000;
     results.models.push(entry);
     const elapsed = (performance.now() - started) / 1000;
     const eta = (elapsed / (i + 1)) * (manifest.models.length - i - 1);
