@@ -25,6 +25,7 @@ function onnxStatus(code: OnnxErrorCode): HttpStatus {
     case OnnxErrorCode.CYCLE:
     case OnnxErrorCode.SHAPE_MISMATCH:
     case OnnxErrorCode.BAD_INPUT_SHAPE:
+    case OnnxErrorCode.OVER_LIMIT:
       return HttpStatus.BAD_REQUEST;
     case OnnxErrorCode.FIELD_TOO_LARGE:
       return HttpStatus.PAYLOAD_TOO_LARGE;
