@@ -123,6 +123,9 @@ function plansStatus(code: PlansErrorCode): HttpStatus {
       return HttpStatus.NOT_FOUND;
     case PlansErrorCode.BAD_PLAN_REQUEST:
       return HttpStatus.BAD_REQUEST;
+    case PlansErrorCode.PLAN_BUDGET_EXCEEDED:
+    case PlansErrorCode.UNPLANNABLE_MODEL:
+      return HttpStatus.UNPROCESSABLE_ENTITY;
     default:
       return assertNever(code);
   }
