@@ -25,6 +25,7 @@ function onnxStatus(code: OnnxErrorCode): HttpStatus {
     case OnnxErrorCode.CYCLE:
     case OnnxErrorCode.SHAPE_MISMATCH:
     case OnnxErrorCode.BAD_INPUT_SHAPE:
+    case OnnxErrorCode.OVER_LIMIT:
       return HttpStatus.BAD_REQUEST;
     case OnnxErrorCode.FIELD_TOO_LARGE:
       return HttpStatus.PAYLOAD_TOO_LARGE;
@@ -122,6 +123,9 @@ function plansStatus(code: PlansErrorCode): HttpStatus {
       return HttpStatus.NOT_FOUND;
     case PlansErrorCode.BAD_PLAN_REQUEST:
       return HttpStatus.BAD_REQUEST;
+    case PlansErrorCode.PLAN_BUDGET_EXCEEDED:
+    case PlansErrorCode.UNPLANNABLE_MODEL:
+      return HttpStatus.UNPROCESSABLE_ENTITY;
     default:
       return assertNever(code);
   }

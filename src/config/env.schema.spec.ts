@@ -1,10 +1,21 @@
-import { ConfigValidationError, loadConfig } from './env.schema';
+import { DEFAULT_ONNX_LIMITS } from '../onnx/limits';
+import { ConfigValidationError, loadConfig, onnxLimitsOf } from './env.schema';
 
 describe('loadConfig', () => {
   it('applies defaults', () => {
     const c = loadConfig({});
     expect(c).toMatchObject({ PORT: 3000, DATA_DIR: './data/db', MAX_UPLOAD_BYTES: 2 * 1024 ** 3 });
     expect(c.DATABASE_URL).toBeUndefined();
+  });
+
+  it('gives the ONNX, plan and profiling caps their defaults and takes overrides', () => {
+    const c = loadConfig({ ONNX_MAX_NODES: '500' });
+    expect(onnxLimitsOf(c)).toEqual({ ...DEFAULT_ONNX_LIMITS, maxNodes: 500 });
+    expect(c).toMatchObject({
+      PLAN_TIME_BUDGET_MS: 5000,
+      PROFILE_MAX_SYNTH_BYTES: 1024 ** 3,
+      PROFILE_MAX_NODES: 20000,
+    });
   });
 
   it('treats empty values as unset', () => {
@@ -17,6 +28,10 @@ describe('loadConfig', () => {
     [{ MAX_UPLOAD_BYTES: '-1' }, 'MAX_UPLOAD_BYTES'],
     [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
     [{ TIERSPLIT_ADMIN_KEY: 'short' }, 'TIERSPLIT_ADMIN_KEY'],
+    [{ ONNX_MAX_NODES: '0' }, 'ONNX_MAX_NODES'],
+    [{ ONNX_MAX_TENSOR_ELEMENTS: '1e300' }, 'ONNX_MAX_TENSOR_ELEMENTS'],
+    [{ PLAN_TIME_BUDGET_MS: 'soon' }, 'PLAN_TIME_BUDGET_MS'],
+    [{ PROFILE_MAX_SYNTH_BYTES: '-5' }, 'PROFILE_MAX_SYNTH_BYTES'],
   ])('rejects %j naming %s', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigValidationError);
     expect(() => loadConfig(env)).toThrow(new RegExp(name));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_ONNX_LIMITS, type OnnxLimits } from '../onnx/limits';
 
 const GIB = 1024 ** 3;
 
@@ -32,6 +33,40 @@ export const envSchema = z.object({
   JOB_LEASE_SECONDS: z.coerce.number().int().min(2).max(86_400).default(900),
   /** Retries after a lost worker or an unexpected error; a job that is wrong in itself fails at once. */
   JOB_RETRY_LIMIT: z.coerce.number().int().min(0).max(10).default(2),
+  /** Caps on what one uploaded ONNX file may declare (issue 12: a 117-byte file asked for a 2^31-entry array). */
+  ONNX_MAX_NODES: z.coerce.number().int().min(1).max(10_000_000).default(DEFAULT_ONNX_LIMITS.maxNodes),
+  ONNX_MAX_RANK: z.coerce.number().int().min(1).max(1024).default(DEFAULT_ONNX_LIMITS.maxRank),
+  ONNX_MAX_TENSOR_ELEMENTS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(2 ** 53)
+    .default(DEFAULT_ONNX_LIMITS.maxTensorElements),
+  ONNX_MAX_GRAPH_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024 * 1024)
+    .max(16 * GIB)
+    .default(DEFAULT_ONNX_LIMITS.maxGraphBytes),
+  /** Longest a plan may compute before it is refused with a 422 (solves, baselines and bandwidth regions together). */
+  PLAN_TIME_BUDGET_MS: z.coerce.number().int().min(10).max(600_000).default(5_000),
+  /** Most bytes of stand-in weights self-profiling synthesises for a model uploaded without its weights. */
+  PROFILE_MAX_SYNTH_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(64 * GIB)
+    .default(GIB),
+  /** Most nodes a model may have to be self-profiled. */
+  PROFILE_MAX_NODES: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
+});
+
+/** The ONNX reader's caps, from the validated config. */
+export const onnxLimitsOf = (c: AppConfig): OnnxLimits => ({
+  maxNodes: c.ONNX_MAX_NODES,
+  maxRank: c.ONNX_MAX_RANK,
+  maxTensorElements: c.ONNX_MAX_TENSOR_ELEMENTS,
+  maxGraphBytes: c.ONNX_MAX_GRAPH_BYTES,
 });
 
 export type AppConfig = z.infer<typeof envSchema>;

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { basename } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, IsNull } from 'typeorm';
-import { APP_CONFIG, AppConfig } from '../config/env.schema';
+import { APP_CONFIG, AppConfig, onnxLimitsOf } from '../config/env.schema';
 import type { Page } from '../common/pagination';
 import { receiveUpload } from '../common/upload';
 import { analyseGraph, IngestedModel, readGraph } from '../onnx/ingest';
@@ -27,12 +27,14 @@ export class ModelsService {
 
   /** Parses the upload while it streams in, then stores the model and all its nodes in one transaction. */
   async createFromUpload(tenantId: string, req: IncomingMessage): Promise<ModelDto> {
+    const limits = onnxLimitsOf(this.config);
     const upload = await receiveUpload(
       req,
       { fileField: 'file', maxFileBytes: this.config.MAX_UPLOAD_BYTES, limitName: 'MAX_UPLOAD_BYTES' },
-      (file) => readGraph(file),
+      (file) => readGraph(file, limits),
     );
-    const ingested = analyseGraph(upload.result, { inputShapes: parseInputShapes(upload.fields.inputShapes) });
+    const inputShapes = parseInputShapes(upload.fields.inputShapes);
+    const ingested = analyseGraph(upload.result, { inputShapes, limits });
     const name = modelName(upload.fields.name, upload.filename, upload.result.model.graphName);
     return toModelDto(await this.store(tenantId, name, ingested));
   }

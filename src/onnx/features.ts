@@ -35,10 +35,13 @@ import {
   ELEMENT_BYTES,
   NodeFeatures,
   OnnxDataType,
+  OnnxError,
+  OnnxErrorCode,
   OnnxGraph,
   ShapeInferenceResult,
   TensorShape,
 } from './types';
+import { MAX_NODE_FEATURE } from './limits';
 import { SHAPE_RULES } from './shapes';
 
 const NON_PARAM_TYPES = new Set<OnnxDataType>([
@@ -221,4 +224,26 @@ export function computeFeatures(graph: OnnxGraph, shapes: ShapeInferenceResult):
       macsFallback: fallback,
     };
   });
+}
+
+const FEATURE_FIELDS = ['macs', 'params', 'inBytes', 'outBytes'] as const;
+
+/**
+ * Every number a plan and a predictor will consume is a finite count in [0, MAX_NODE_FEATURE]. Shape checks make
+ * this hold for every graph they accept; this is the last line, so that no graph whose features would turn into
+ * NaN latencies (or 1e27 MACs) is ever stored.
+ */
+export function checkFeatureRanges(features: NodeFeatures[]): void {
+  for (const f of features) {
+    for (const field of FEATURE_FIELDS) {
+      const v = f[field];
+      if (!(v >= 0 && v <= MAX_NODE_FEATURE)) {
+        throw new OnnxError(
+          OnnxErrorCode.SHAPE_MISMATCH,
+          `node '${f.name}' (${f.opType}): ${field} ${v.toPrecision(3)} is out of range (0 to ${MAX_NODE_FEATURE.toPrecision(1)}): its shapes contradict each other`,
+          { node: f.name },
+        );
+      }
+    }
+  }
 }

@@ -1,5 +1,6 @@
-import { computeFeatures } from './features';
+import { checkFeatureRanges, computeFeatures } from './features';
 import { buildGraph } from './graph';
+import type { OnnxLimits } from './limits';
 import { readOnnxModel } from './reader';
 import { inferShapes } from './shapes';
 import { isChain } from './topology';
@@ -31,18 +32,21 @@ export interface IngestedModel {
 export interface AnalyseOptions {
   /** Concrete shapes for graph inputs whose file shape is symbolic (`['N', 3, 'H', 'W']`) or absent. */
   inputShapes?: Record<string, number[]>;
+  /** Caps on ranks and element counts (defaults: DEFAULT_ONNX_LIMITS). */
+  limits?: Partial<OnnxLimits>;
 }
 
 /** Stages 1–2, while the bytes stream in: stream → raw model → validated graph. */
-export async function readGraph(source: AsyncIterable<Uint8Array>): Promise<OnnxGraph> {
-  return buildGraph(await readOnnxModel(source));
+export async function readGraph(source: AsyncIterable<Uint8Array>, limits?: Partial<OnnxLimits>): Promise<OnnxGraph> {
+  return buildGraph(await readOnnxModel(source, { limits }));
 }
 
 /** Stages 3–4, once the request is complete: shapes → per-node features and a summary. */
 export function analyseGraph(graph: OnnxGraph, options: AnalyseOptions = {}): IngestedModel {
   const inputShapes = options.inputShapes && checkInputShapes(graph, options.inputShapes);
-  const shapes = inferShapes(graph, { useValueInfo: true, inputShapes });
+  const shapes = inferShapes(graph, { useValueInfo: true, inputShapes, limits: options.limits });
   const features = computeFeatures(graph, shapes);
+  checkFeatureRanges(features);
   const withShape = (v: ValueInfo): ValueInfo => shaped(v, shapes.shapes.get(v.name));
   const raw = graph.model;
   const defaultOpset = raw.opsets.find((o) => o.domain === '' || o.domain === 'ai.onnx');
@@ -69,7 +73,7 @@ export function analyseGraph(graph: OnnxGraph, options: AnalyseOptions = {}): In
 }
 
 export async function ingestOnnx(source: AsyncIterable<Uint8Array>, options?: AnalyseOptions): Promise<IngestedModel> {
-  return analyseGraph(await readGraph(source), options);
+  return analyseGraph(await readGraph(source, options?.limits), options);
 }
 
 const isConcrete = (shape: Dim[] | null): boolean => shape !== null && shape.every((d) => typeof d === 'number');

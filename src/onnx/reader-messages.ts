@@ -3,6 +3,7 @@
  * the stream like everything else, so a node holding a huge tensor attribute costs no more memory than a small one.
  */
 import { AttributeValue, Dim, OpsetImport, RawNode, TensorStub, ValueInfo } from './types';
+import { overLimit } from './limits';
 import { Walk } from './reader-walk';
 import { walkTensor } from './reader-tensor';
 /** AttributeProto.AttributeType values that map to an AttributeValue kind. */
@@ -144,8 +145,10 @@ async function walkDim(w: Walk): Promise<Dim> {
 async function walkShape(w: Walk): Promise<Dim[]> {
   const dims: Dim[] = [];
   for (let f = await w.nextField(); f; f = await w.nextField()) {
-    if (f.no === 1) dims.push(await w.nested(f, `dim[${dims.length}]`, walkDim));
-    else await w.skip(f);
+    if (f.no !== 1) await w.skip(f);
+    else if (dims.length >= w.ctx.limits.maxRank) {
+      throw overLimit(`shape has more than the ${w.ctx.limits.maxRank} dims allowed`, { limit: w.ctx.limits.maxRank });
+    } else dims.push(await w.nested(f, `dim[${dims.length}]`, walkDim));
   }
   return dims;
 }

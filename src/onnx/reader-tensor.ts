@@ -5,6 +5,7 @@
  */
 import { ELEMENT_BYTES, OnnxDataType, SMALL_TENSOR_MAX_ELEMENTS, TensorStub } from './types';
 import { Field, ScalarKind, Walk, decodePacked } from './reader-walk';
+import { checkDeclaredSize } from './reader-tensor-check';
 import { WireType } from './wire';
 
 /** Bytes a small tensor's data field can take: 10 per element covers sign-extended varints. */
@@ -192,5 +193,6 @@ class TensorWalk {
 export async function walkTensor(w: Walk): Promise<TensorStub> {
   const t = new TensorWalk(w);
   for (let f = await w.nextField(); f; f = await w.nextField()) await t.field(f);
+  checkDeclaredSize(w, { ...t, external: t.location === EXTERNAL });
   return t.stub();
 }

@@ -3,28 +3,39 @@
  * enclosing message has left, and a per-message budget caps what a message may materialise (strings, repeated
  * numbers), so neither a lying length nor a huge attribute can make the reader allocate without limit.
  */
+import type { OnnxLimits } from './limits';
 import { OnnxError, OnnxErrorCode } from './types';
 import { ByteSource, WireType, decodeVarint, int64FromParts, uint64FromParts } from './wire';
 
 export interface ReadContext {
   src: ByteSource;
   maxMessageBytes: number;
+  limits: OnnxLimits;
+  /** What the whole model may materialise: every message budget draws on it too. */
+  total: Budget;
 }
+
+/** Memory a materialised message costs beyond its fields (the object, its arrays): counted so that millions of empty messages cannot exhaust the heap. */
+export const MESSAGE_OVERHEAD = 64;
 
 /** Materialisation allowance shared by a top-level message and everything nested in it. */
 export class Budget {
   constructor(
     private left: number,
     private readonly limit: number,
+    /** The model-wide allowance this one draws on as well. */
+    private readonly parent?: Budget,
   ) {}
 
   spend(n: number, what: string): void {
     this.left -= n;
     if (this.left < 0) {
-      throw new OnnxError(OnnxErrorCode.FIELD_TOO_LARGE, `${what} would hold more than ${this.limit} bytes`, {
+      const scope = this.parent ? '' : ' in all (the model structure)';
+      throw new OnnxError(OnnxErrorCode.FIELD_TOO_LARGE, `${what} would hold more than ${this.limit} bytes${scope}`, {
         limit: this.limit,
       });
     }
+    this.parent?.spend(n, what);
   }
 }
 
@@ -134,17 +145,22 @@ export class Walk {
   /** A name-like string: invalid UTF-8 is a malformed file, not something to paper over. */
   async string(field: Field, name: string): Promise<string> {
     const bytes = await this.bytes(field, name);
+    let text: string;
     try {
-      return strictUtf8.decode(bytes);
+      text = strictUtf8.decode(bytes);
     } catch {
       throw this.malformed(`${name} is not valid UTF-8`);
     }
+    // Names end up in PostgreSQL text and JSON columns, which cannot hold U+0000; no exporter writes one.
+    if (text.includes('\u0000')) throw this.malformed(`${name} contains a NUL character`);
+    return text;
   }
 
   /** A free-form bytes field shown as text (attribute values): decoded leniently, as ONNX tools do. */
   async text(field: Field, name: string): Promise<string> {
     const bytes = await this.bytes(field, name);
-    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
+    // Attribute bytes may be binary (custom ops); U+0000 cannot be stored in JSON columns, so it becomes U+FFFD.
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8').replaceAll('\u0000', '\ufffd');
   }
 
   async scalar(field: Field, kind: ScalarKind, name: string): Promise<number> {
@@ -171,7 +187,10 @@ export class Walk {
       return;
     }
     const bytes = await this.bytes(field, name);
-    for (const v of decodePacked(bytes, kind)) into.push(v);
+    const values = decodePacked(bytes, kind);
+    // A number held in an array costs 8 bytes whatever its encoding (a 1-byte varint): charge the difference.
+    if (values.length * 8 > bytes.length) this.budget.spend(values.length * 8 - bytes.length, name);
+    for (const v of values) into.push(v);
   }
 
   async skip(field: Field): Promise<void> {
@@ -182,6 +201,7 @@ export class Walk {
   /** Walks a length-delimited sub-message; errors inside it get its path. */
   async nested<T>(field: Field, name: string, walk: (w: Walk) => Promise<T>, budget = this.budget): Promise<T> {
     const n = await this.length(field, name);
+    budget.spend(MESSAGE_OVERHEAD, name);
     const path = this.path ? `${this.path}.${name}` : name;
     return walkMessage(new Walk(this.ctx, path, this.src.position + n, budget), walk);
   }

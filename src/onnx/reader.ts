@@ -4,6 +4,7 @@
  * walked the same way whatever its size (a Constant node can carry a 100 MB tensor), and `maxMessageBytes` caps
  * what any one message (a node, an initializer, a value_info...) may materialise.
  */
+import { OnnxLimits, overLimit, withDefaults } from './limits';
 import { OnnxError, OnnxErrorCode, RawModel } from './types';
 import { Budget, Field, ReadContext, Walk, walkMessage } from './reader-walk';
 import { walkTensor } from './reader-tensor';
@@ -14,6 +15,8 @@ import { ByteSource } from './wire';
 export interface ReadOptions {
   /** Most bytes one message may materialise (names, attribute values, small tensors). Default 1 MiB. */
   maxMessageBytes?: number;
+  /** Caps on counts, ranks and sizes (defaults: DEFAULT_ONNX_LIMITS). */
+  limits?: Partial<OnnxLimits>;
 }
 
 const DEFAULT_MAX_MESSAGE_BYTES = 1 << 20;
@@ -44,7 +47,7 @@ class ModelWalk {
 
   /** Each top-level child gets its own allowance, so the cap bounds one message, not the whole graph. */
   private budget(): Budget {
-    return new Budget(this.ctx.maxMessageBytes, this.ctx.maxMessageBytes);
+    return new Budget(this.ctx.maxMessageBytes, this.ctx.maxMessageBytes, this.ctx.total);
   }
 
   async graph(w: Walk): Promise<void> {
@@ -57,6 +60,9 @@ class ModelWalk {
   private async graphField(w: Walk, f: Field, g: GraphPart): Promise<void> {
     switch (f.no) {
       case 1: {
+        const { maxNodes } = this.ctx.limits;
+        if (g.nodes.length >= maxNodes)
+          throw overLimit(`graph has more than the ${maxNodes} nodes allowed`, { limit: maxNodes });
         const node = await w.nested(f, `node[${g.nodes.length}]`, walkNode, this.budget());
         if (OP_TYPE.test(node.opType)) this.recognised = true;
         g.nodes.push(node);
@@ -119,13 +125,20 @@ class ModelWalk {
 /** Reads an ONNX model from a byte stream into a RawModel, in memory bounded by its structure, not its size. */
 export async function readOnnxModel(source: AsyncIterable<Uint8Array>, options: ReadOptions = {}): Promise<RawModel> {
   const src = new ByteSource(source);
-  const ctx: ReadContext = { src, maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES };
+  const limits = withDefaults(options.limits);
+  const total = new Budget(limits.maxGraphBytes, limits.maxGraphBytes);
+  const ctx: ReadContext = {
+    src,
+    maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+    limits,
+    total,
+  };
   const walk = new ModelWalk(ctx);
   try {
     const head = await src.peek(64);
     const notOnnx = describeNonOnnx(head);
     if (notOnnx) throw new OnnxError(OnnxErrorCode.NOT_ONNX, notOnnx);
-    const budget = new Budget(ctx.maxMessageBytes, ctx.maxMessageBytes);
+    const budget = new Budget(ctx.maxMessageBytes, ctx.maxMessageBytes, total);
     await walkMessage(new Walk(ctx, 'model', Infinity, budget), (w) => walk.top(w));
   } catch (e) {
     if (e instanceof OnnxError && e.code !== OnnxErrorCode.NOT_ONNX && !walk.recognised) {

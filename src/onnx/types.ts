@@ -180,6 +180,8 @@ export enum OnnxErrorCode {
   CYCLE = 'CYCLE',
   SHAPE_MISMATCH = 'SHAPE_MISMATCH',
   BAD_INPUT_SHAPE = 'BAD_INPUT_SHAPE',
+  /** The model asks for more than a configured cap allows (nodes, rank, elements, structure bytes). */
+  OVER_LIMIT = 'OVER_LIMIT',
 }
 
 /** Every failure of the pure ONNX pipeline: a code for the HTTP mapping, a message naming the problem. */

@@ -10,11 +10,25 @@ import {
   PlanGraph,
   PlanLink,
   PlanNetwork,
+  PlanDeadline,
   PlanOptions,
   TransferDtype,
 } from './types';
 
 export class PlanningError extends Error {}
+
+/** The plan's time budget ran out (PlanOptions.deadline). */
+export class PlanningTimeout extends PlanningError {}
+
+/** A deadline `ms` from now on a monotonic clock (`now` for tests). */
+export function deadlineAfter(ms: number, now: () => number = () => performance.now()): PlanDeadline {
+  const end = now() + ms;
+  return {
+    check(): void {
+      if (now() > end) throw new PlanningTimeout(`the plan took more than its ${ms} ms budget`);
+    },
+  };
+}
 
 /** A tensor that can cost something: produced by a non-constant node or a model input. */
 export interface PreparedTensor {
@@ -43,6 +57,7 @@ export interface PreparedGraph {
   allReachable: boolean;
   transferDtype: TransferDtype;
   inputBytes?: number;
+  deadline?: PlanDeadline;
 }
 
 const isBadNumber = (x: number): boolean => typeof x !== 'number' || !Number.isFinite(x) || x < 0;
@@ -113,8 +128,20 @@ export function prepare(graph: PlanGraph, options: PlanOptions = {}): PreparedGr
     if (!reached[v]) allReachable = false;
     else for (const c of consumersOf[v]) reached[c] = 1;
   }
-  const inputBytes = options.inputBytes;
-  return { graph, n, constant, pinned, latencyMs, tensors, firstConsumer, allReachable, transferDtype, inputBytes };
+  const { inputBytes, deadline } = options;
+  return {
+    graph,
+    n,
+    constant,
+    pinned,
+    latencyMs,
+    tensors,
+    firstConsumer,
+    allReachable,
+    transferDtype,
+    inputBytes,
+    deadline,
+  };
 }
 
 /** Puts every constant node on the tier of its first consumer (tier 0 when it has none), in place. */

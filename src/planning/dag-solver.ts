@@ -13,7 +13,7 @@
  * Each solve's charge is an upper bound of the true cost of its plan and is exact for the optimum's own h (or U),
  * so the best plan over all solves, priced by the cost model, is the optimum.
  */
-import { evaluatePrepared, placeConstants, PreparedGraph } from './cost-model';
+import { evaluatePrepared, placeConstants, PlanningTimeout, PreparedGraph } from './cost-model';
 import { FlowNetwork } from './max-flow';
 import { AllowedTiers, PlanNetwork, Solution } from './types';
 
@@ -58,6 +58,7 @@ export function solveDag(pg: PreparedGraph, network: PlanNetwork, allowed?: Allo
   }
   let best: Solution | null = null;
   for (const candidate of candidates) {
+    pg.deadline?.check();
     if (best && lowerBound(pg, ok, candidate) >= best.cost.totalMs) continue;
     const assignment = solveCandidate(pg, network, ok, candidate);
     if (!assignment) continue;
@@ -169,8 +170,9 @@ function solveCandidate(pg: PreparedGraph, network: PlanNetwork, ok: boolean[], 
     flow.addArc(id, 1, sink[id] - common);
   }
   try {
-    flow.maxFlow(0, 1);
-  } catch {
+    flow.maxFlow(0, 1, pg.deadline && (() => pg.deadline!.check()));
+  } catch (e) {
+    if (e instanceof PlanningTimeout) throw e;
     return null; // only infinite cuts: this candidate's constraints admit no plan
   }
   const sourceSide = flow.sourceSide();

@@ -47,13 +47,14 @@ export class FlowNetwork {
     this.arcCount += 2;
   }
 
-  /** Runs Dinic from s to t; returns the flow value. */
-  maxFlow(s: number, t: number): number {
+  /** Runs Dinic from s to t; returns the flow value. `checkTime` runs once per phase and may throw to stop. */
+  maxFlow(s: number, t: number, checkTime?: () => void): number {
     let maxCap = 0;
     for (let e = 0; e < this.arcCount; e++) if (this.cap[e] !== Infinity && this.cap[e] > maxCap) maxCap = this.cap[e];
     this.eps = maxCap * 1e-13;
     let flow = 0;
     while (this.bfs(s, t)) {
+      checkTime?.();
       this.current.set(this.head.subarray(0, this.nodeCount));
       flow += this.augmentAll(s, t);
     }

@@ -6,6 +6,7 @@ import { AllowedTiers, PlanGraph, PlanNetwork, PlanOptions, Solution } from './t
 
 /** Best plan on the allowed tiers (all by default); null when pinned nodes cannot run there (tier 0 excluded). */
 export function solvePrepared(pg: PreparedGraph, network: PlanNetwork, allowed?: AllowedTiers): Solution | null {
+  pg.deadline?.check();
   return asChain(pg) ? solveChain(pg, network, allowed) : solveDag(pg, network, allowed);
 }
 

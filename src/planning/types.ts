@@ -53,6 +53,13 @@ export interface PlanOptions {
   inputBytes?: number;
   /** Node indices that must run on tier 0 (privacy). Pins on constant nodes are ignored (they never run). */
   pinToEnd?: number[];
+  /** Checked in the solver loops: a plan of a huge graph stops with PlanningTimeout instead of blocking its caller. */
+  deadline?: PlanDeadline;
+}
+
+export interface PlanDeadline {
+  /** Throws PlanningTimeout once the time is spent. */
+  check(): void;
 }
 
 export interface LinkTransfer {

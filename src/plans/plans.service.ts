@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '../config/env.schema';
 import { ModelsService } from '../models/models.service';
+import type { NodeFeatures } from '../onnx/types';
 import { NetworksService, ResolvedNetwork } from '../networks/networks.service';
 import { bandwidthRegions } from '../planning/bandwidth-regions';
 import { baselines } from '../planning/baselines';
 import { asChain } from '../planning/chain-solver';
-import { prepare } from '../planning/cost-model';
+import { deadlineAfter, PlanningTimeout, prepare } from '../planning/cost-model';
 import { planGraphFromFeatures } from '../planning/plan-graph';
 import { buildReport } from '../planning/plan-report';
 import { solvePrepared } from '../planning/solve';
@@ -29,6 +31,7 @@ export class PlansService {
     private readonly networks: NetworksService,
     private readonly platforms: PlatformDirectory,
     private readonly inputs: PlanInputsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async create(tenantId: string, dto: CreatePlanDto): Promise<PlanDto> {
@@ -37,6 +40,7 @@ export class PlansService {
     const features = await this.inputs.featuresOf(model.id);
     const tierPlatforms = await Promise.all(network.tiers.map((t) => this.platforms.resolve(tenantId, t.platform)));
     const latencies = await Promise.all(tierPlatforms.map((p) => this.inputs.latenciesOf(p, model.id)));
+    tierPlatforms.forEach((p, tier) => checkLatencies(features, latencies[tier].latencyUs, p.slug));
 
     const indexOf = new Map(features.map((f) => [f.name, f.index]));
     const pinToEnd = dto.pinToEnd ?? [];
@@ -50,20 +54,31 @@ export class PlansService {
       latencies.map((l) => l.latencyUs),
     );
     const transferDtype = dto.transferDtype ?? 'float32';
-    const pg = prepare(graph, {
-      transferDtype,
-      inputBytes: dto.inputBytes,
-      pinToEnd: pinToEnd.map((n) => indexOf.get(n)!),
-    });
     const planNetwork: PlanNetwork = { tiers: network.tiers.length, links: network.links };
     const tierNames = network.tiers.map((t) => t.name);
-    const solution = solvePrepared(pg, planNetwork)!;
     const link = dto.bandwidth?.link ?? 1;
     const range = { ...DEFAULT_RANGE, ...dto.bandwidth };
     if (planNetwork.tiers > 1 && link >= planNetwork.tiers)
       throw bad(`bandwidth.link ${link} does not exist: links are 1..${planNetwork.tiers - 1}`);
     if (range.fromMbps >= range.toMbps) throw bad('bandwidth.fromMbps must be below bandwidth.toMbps');
-    const regions = planNetwork.tiers > 1 ? bandwidthRegions(pg, planNetwork, link, range.fromMbps, range.toMbps) : [];
+
+    const budgetMs = this.config.PLAN_TIME_BUDGET_MS;
+    const { pg, solution, regions, sixBaselines } = withinBudget(budgetMs, features.length, () => {
+      // The solve is synchronous: the deadline bounds how long it can hold the event loop.
+      const prepared = prepare(graph, {
+        transferDtype,
+        inputBytes: dto.inputBytes,
+        pinToEnd: pinToEnd.map((n) => indexOf.get(n)!),
+        deadline: deadlineAfter(budgetMs),
+      });
+      return {
+        pg: prepared,
+        solution: solvePrepared(prepared, planNetwork)!,
+        regions:
+          planNetwork.tiers > 1 ? bandwidthRegions(prepared, planNetwork, link, range.fromMbps, range.toMbps) : [],
+        sixBaselines: baselines(prepared, planNetwork, tierNames),
+      };
+    });
 
     const report = buildReport({
       nodeNames: features.map((f) => f.name),
@@ -71,7 +86,7 @@ export class PlansService {
       tierPlatforms: network.tiers.map((t) => t.platform),
       isChain: asChain(pg) !== null,
       solution,
-      baselines: baselines(pg, planNetwork, tierNames),
+      baselines: sixBaselines,
       regions,
       regionLink: link,
     });
@@ -114,3 +129,33 @@ export class PlansService {
 }
 
 const bad = (message: string) => new PlansError(PlansErrorCode.BAD_PLAN_REQUEST, message);
+
+/** Runs the planning core; its time budget running out is the caller's graph being too large: a 422, not a 500. */
+function withinBudget<T>(budgetMs: number, nodes: number, plan: () => T): T {
+  try {
+    return plan();
+  } catch (e) {
+    if (!(e instanceof PlanningTimeout)) throw e;
+    throw new PlansError(
+      PlansErrorCode.PLAN_BUDGET_EXCEEDED,
+      `planning this model (${nodes} nodes) takes more than the ${budgetMs} ms budget (PLAN_TIME_BUDGET_MS)`,
+      { budgetMs, nodes },
+    );
+  }
+}
+
+/**
+ * Every latency the planner prices must be a finite, non-negative number. A model stored before its shapes were
+ * checked can make a predictor answer NaN or Infinity; that is a 422 naming the node, not a 500 from the solver.
+ */
+function checkLatencies(features: NodeFeatures[], latencyUs: Float64Array, platform: string): void {
+  const i = features.findIndex((f, k) => !f.isConstant && !(latencyUs[k] >= 0 && latencyUs[k] < Infinity));
+  if (i < 0) return;
+  throw new PlansError(
+    PlansErrorCode.UNPLANNABLE_MODEL,
+    `platform '${platform}' gives node '${features[i].name}' (${features[i].opType}) a latency of ${latencyUs[i]} µs: ` +
+      `its features (MACs ${features[i].macs}, params ${features[i].params}) are outside what the predictor can price; ` +
+      'upload the model again to have its shapes checked',
+    { node: features[i].name, platform },
+  );
+}

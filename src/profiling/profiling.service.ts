@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '../config/env.schema';
 import { JobQueue } from '../jobs/job-queue';
 import { JobContext, JobOutcome } from '../jobs/job-runner';
 import { JobAcceptedDto, JobKind } from '../jobs/jobs.dto';
@@ -48,6 +49,7 @@ export class ProfilingService implements OnModuleInit {
     private readonly models: ModelsService,
     private readonly jobs: JobsService,
     private readonly queue: JobQueue,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
@@ -104,7 +106,9 @@ export class ProfilingService implements OnModuleInit {
     const initializers = await this.dataSource.getRepository(ModelInitializerEntity).findBy({ modelId });
     let bytes: Uint8Array;
     try {
-      bytes = rebuildModel(partsFromStored(model, nodes, initializers));
+      bytes = rebuildModel(partsFromStored(model, nodes, initializers), {
+        limits: { maxSynthBytes: this.config.PROFILE_MAX_SYNTH_BYTES, maxNodes: this.config.PROFILE_MAX_NODES },
+      });
     } catch (e) {
       if (e instanceof RebuildError) throw new JobFailure(`cannot rebuild the model: ${e.message}`);
       throw e;

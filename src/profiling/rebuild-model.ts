@@ -6,6 +6,7 @@
 import { onnx } from 'onnx-proto';
 import type { AttributeValue, Dim, OpsetImport } from '../onnx/types';
 import { seededRandom } from '../common/seeded-random';
+import { RebuildLimits, rebuildOverLimit } from './rebuild-limits';
 import { tensorProto, TensorSpec } from './synth-tensor';
 
 export interface PartValueInfo {
@@ -45,6 +46,8 @@ export interface RebuildOptions {
    * sees an all-zero special case.
    */
   fill?: 'random' | 'zeros';
+  /** Checked before anything is synthesised; over them the rebuild throws RebuildError with the reason. */
+  limits?: RebuildLimits;
 }
 
 /** ONNX AttributeProto.AttributeType values. */
@@ -113,6 +116,8 @@ function valueInfo(v: PartValueInfo, withShape: boolean): onnx.IValueInfoProto {
 /** The ModelProto bytes of the parts, with synthesised weights; throws RebuildError naming what is missing. */
 export function rebuildModel(parts: ModelParts, options: RebuildOptions = {}): Uint8Array {
   if (parts.opsets.length === 0) throw new RebuildError('the model has no opset imports stored');
+  const over = options.limits && rebuildOverLimit(parts, options.limits);
+  if (over) throw new RebuildError(over);
   const rand = options.fill === 'zeros' ? 'zeros' : seededRandom(options.seed ?? 1);
   const node = parts.nodes.map((n): onnx.INodeProto => ({
     name: n.name,

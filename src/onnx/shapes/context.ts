@@ -4,6 +4,7 @@
  * number[] so that `Shape` of a tensor with a symbolic batch dim can flow through Gather/Concat into a Reshape
  * target and keep the symbol; only fully numeric values are published as `constants`.
  */
+import type { OnnxLimits } from '../limits';
 import { AttributeValue, Dim, GraphNode, OnnxDataType, OnnxError, OnnxErrorCode, TensorShape } from '../types';
 
 export interface InputInfo {
@@ -18,6 +19,8 @@ export interface NodeContext {
   node: GraphNode;
   opset: number;
   inputs: InputInfo[];
+  /** The caps every output shape (and every array sized from a folded value) is held to. */
+  limits: OnnxLimits;
 }
 
 export interface OutputInfo {

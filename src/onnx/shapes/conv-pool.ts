@@ -31,20 +31,40 @@ interface Window {
   autoPad: string;
 }
 
+/** Each entry of a window attribute must have one value per spatial axis (two for pads) within its range. */
+function windowAttr(ctx: NodeContext, name: string, length: number, min: number, fallback: number): number[] {
+  const values = intsAttr(ctx, name) ?? new Array<number>(length).fill(fallback);
+  if (values.length !== length) throw shapeError(ctx, `${name} has ${values.length} values, expected ${length}`);
+  const bad = values.find((v) => !Number.isSafeInteger(v) || v < min);
+  if (bad !== undefined) throw shapeError(ctx, `${name} [${values.join(',')}]: ${bad} is below ${min}`);
+  return values;
+}
+
 function windowOf(ctx: NodeContext, spatial: number, kernel: number[] | undefined): Window | undefined {
   if (!kernel || kernel.length !== spatial) return undefined;
-  const ones = new Array<number>(spatial).fill(1);
+  const bad = kernel.find((k) => !Number.isSafeInteger(k) || k < 1);
+  if (bad !== undefined) throw shapeError(ctx, `kernel [${kernel.join(',')}]: ${bad} is not a kernel size`);
   return {
     kernel,
-    strides: intsAttr(ctx, 'strides') ?? ones,
-    dilations: intsAttr(ctx, 'dilations') ?? ones,
-    pads: intsAttr(ctx, 'pads') ?? new Array<number>(2 * spatial).fill(0),
+    strides: windowAttr(ctx, 'strides', spatial, 1, 1),
+    dilations: windowAttr(ctx, 'dilations', spatial, 1, 1),
+    pads: windowAttr(ctx, 'pads', 2 * spatial, 0, 0),
     autoPad: stringAttr(ctx, 'auto_pad', 'NOTSET'),
   };
 }
 
-function slidingDim(w: Window, i: number, d: Dim, ceilMode: boolean): Dim {
+/** Output size along spatial axis i; a window larger than the padded input leaves no output, which is an error. */
+function slidingDim(ctx: NodeContext, w: Window, i: number, d: Dim, ceilMode: boolean): Dim {
   if (!isKnown(d)) return null;
+  const out = slidingSize(w, i, d, ceilMode);
+  if (out < 1) {
+    const span = (w.kernel[i] - 1) * w.dilations[i] + 1;
+    throw shapeError(ctx, `kernel spans ${span} on spatial axis ${i}, more than the padded input of ${d}`);
+  }
+  return out;
+}
+
+function slidingSize(w: Window, i: number, d: number, ceilMode: boolean): number {
   const s = w.strides[i];
   const span = (w.kernel[i] - 1) * w.dilations[i] + 1;
   if (w.autoPad === 'SAME_UPPER' || w.autoPad === 'SAME_LOWER') return Math.ceil(d / s);
@@ -57,18 +77,42 @@ function slidingDim(w: Window, i: number, d: Dim, ceilMode: boolean): Dim {
   return out;
 }
 
+/** group >= 1 and dividing the channels: otherwise the weights cannot be split and the MACs mean nothing. */
+function checkGroups(ctx: NodeContext, x: Dim[], weight: Dim[] | undefined, transposed: boolean): number {
+  const group = intAttr(ctx, 'group', 1);
+  if (!Number.isSafeInteger(group) || group < 1) throw shapeError(ctx, `group ${group} must be a positive integer`);
+  const cin = x[1];
+  if (isKnown(cin) && cin % group !== 0)
+    throw shapeError(ctx, `group ${group} does not divide the ${cin} input channels`);
+  if (!weight || weight.length !== x.length) return group;
+  // Conv weights are [Cout, Cin/group, k...]; ConvTranspose weights are [Cin, Cout/group, k...].
+  const [w0, w1] = weight;
+  if (!transposed && isKnown(w0) && w0 % group !== 0) {
+    throw shapeError(ctx, `group ${group} does not divide the ${w0} output channels`);
+  }
+  const expected = transposed ? w0 : isKnown(w1) ? w1 * group : null;
+  if (isKnown(cin) && isKnown(expected) && expected !== cin) {
+    throw shapeError(
+      ctx,
+      `weight [${weight.join(',')}] with group ${group} takes ${expected} input channels, not ${cin}`,
+    );
+  }
+  return group;
+}
+
 export const conv: ShapeRule = (ctx) => {
   const x = dimsOf(ctx, 0);
   const weight = dimsOf(ctx, 1);
   const elemType = typeOf(ctx, 0);
   if (!x || x.length < 3) return [{ elemType }];
   const spatial = x.length - 2;
+  checkGroups(ctx, x, weight, false);
   const kernel =
     intsAttr(ctx, 'kernel_shape') ?? (weight?.slice(2).every(isKnown) ? (weight.slice(2) as number[]) : undefined);
   const w = windowOf(ctx, spatial, kernel);
   const channels = weight ? weight[0] : null;
   if (!w) return [{ elemType, dims: [x[0], channels, ...new Array<Dim>(spatial).fill(null)] }];
-  return [{ elemType, dims: [x[0], channels, ...x.slice(2).map((d, i) => slidingDim(w, i, d, false))] }];
+  return [{ elemType, dims: [x[0], channels, ...x.slice(2).map((d, i) => slidingDim(ctx, w, i, d, false))] }];
 };
 
 export const convTranspose: ShapeRule = (ctx) => {
@@ -77,7 +121,7 @@ export const convTranspose: ShapeRule = (ctx) => {
   const elemType = typeOf(ctx, 0);
   if (!x || x.length < 3) return [{ elemType }];
   const spatial = x.length - 2;
-  const group = intAttr(ctx, 'group', 1);
+  const group = checkGroups(ctx, x, weight, true);
   const channels = weight && isKnown(weight[1]) ? weight[1] * group : null;
   const kernel =
     intsAttr(ctx, 'kernel_shape') ?? (weight?.slice(2).every(isKnown) ? (weight.slice(2) as number[]) : undefined);
@@ -90,7 +134,9 @@ export const convTranspose: ShapeRule = (ctx) => {
     if (!isKnown(d)) return null;
     if (w.autoPad === 'SAME_UPPER' || w.autoPad === 'SAME_LOWER') return d * w.strides[i];
     const pads = w.autoPad === 'VALID' ? 0 : w.pads[i] + w.pads[i + spatial];
-    return w.strides[i] * (d - 1) + outPad[i] + (w.kernel[i] - 1) * w.dilations[i] + 1 - pads;
+    const out = w.strides[i] * (d - 1) + outPad[i] + (w.kernel[i] - 1) * w.dilations[i] + 1 - pads;
+    if (out < 1) throw shapeError(ctx, `pads of ${pads} leave no output on spatial axis ${i}`);
+    return out;
   });
   return [{ elemType, dims: [x[0], channels, ...dims] }];
 };
@@ -105,7 +151,7 @@ export const pool: ShapeRule = (ctx) => {
   const w = windowOf(ctx, x.length - 2, intsAttr(ctx, 'kernel_shape'));
   if (!w) throw shapeError(ctx, 'kernel_shape missing or of the wrong rank');
   const ceilMode = intAttr(ctx, 'ceil_mode', 0) === 1;
-  return outputs([x[0], x[1], ...x.slice(2).map((d, i) => slidingDim(w, i, d, ceilMode))]);
+  return outputs([x[0], x[1], ...x.slice(2).map((d, i) => slidingDim(ctx, w, i, d, ceilMode))]);
 };
 
 /** GlobalAveragePool/GlobalMaxPool/GlobalLpPool: every spatial dim becomes 1. */

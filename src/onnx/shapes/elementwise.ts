@@ -5,6 +5,7 @@
  * result is still exact (x·1, x+0, Equal of a symbol with itself); otherwise the entry becomes unknown.
  */
 import { Dim, OnnxDataType, OnnxError, SMALL_TENSOR_MAX_ELEMENTS } from '../types';
+import { foldableCount } from './bounds';
 import { broadcastShapes, mapBroadcast } from './broadcast';
 import {
   dimsOf,
@@ -13,7 +14,6 @@ import {
   intAttr,
   NodeContext,
   OutputInfo,
-  product,
   sameAsInput,
   shapeError,
   ShapeRule,
@@ -41,8 +41,7 @@ export function foldBroadcast(
   outDims: Dim[] | undefined,
   f: (xs: Dim[]) => Dim,
 ): Dim[] | undefined {
-  if (!outDims || !outDims.every((d) => typeof d === 'number')) return undefined;
-  if ((product(outDims) ?? Infinity) > SMALL_TENSOR_MAX_ELEMENTS) return undefined;
+  if (!outDims || foldableCount(outDims, SMALL_TENSOR_MAX_ELEMENTS) === undefined) return undefined;
   const operands: { values: Dim[]; dims: number[] }[] = [];
   for (const i of indices) {
     const values = valuesOf(ctx, i);

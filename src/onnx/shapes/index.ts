@@ -13,14 +13,17 @@ import {
   Dim,
   OnnxDataType,
   OnnxError,
+  OnnxErrorCode,
   OnnxGraph,
   SMALL_TENSOR_MAX_ELEMENTS,
   ShapeInferenceResult,
   TensorShape,
   ValueInfo,
 } from '../types';
+import { OnnxLimits, withDefaults } from '../limits';
+import { checkDims } from './bounds';
 import { CONV_POOL_RULES } from './conv-pool';
-import { InputInfo, NodeContext, OutputInfo, product, ShapeRule } from './context';
+import { InputInfo, NodeContext, OutputInfo, product, shapeError, ShapeRule } from './context';
 import { ELEMENTWISE_RULES } from './elementwise';
 import { INDEX_OP_RULES } from './index-ops';
 import { LINALG_RULES } from './linalg';
@@ -35,6 +38,8 @@ export interface InferShapesOptions {
   useValueInfo?: boolean;
   /** Concrete shapes for graph inputs, replacing the file's (symbolic or unknown dims); validated by the caller. */
   inputShapes?: Record<string, number[]>;
+  /** Caps on ranks and element counts (defaults: DEFAULT_ONNX_LIMITS). */
+  limits?: Partial<OnnxLimits>;
 }
 
 /** Every op type with an inference rule (default domain). */
@@ -50,6 +55,18 @@ export const SHAPE_RULES: Readonly<Record<string, ShapeRule>> = {
 
 const DEFAULT_DOMAINS = new Set(['', 'ai.onnx']);
 
+/** A graph input's dims are what a caller sends: each one a positive count (a dim_param names a dynamic one). */
+function checkGraphInput(name: string, dims: Dim[], limits: OnnxLimits): void {
+  checkDims(`graph input '${name}'`, dims, limits);
+  const zero = dims.indexOf(0);
+  if (zero >= 0) {
+    throw new OnnxError(
+      OnnxErrorCode.SHAPE_MISMATCH,
+      `graph input '${name}' has shape [${dims.join(',')}]: dim ${zero} is 0 (name a dynamic dim with dim_param)`,
+    );
+  }
+}
+
 /** Fill the dims we left unknown from a recorded shape of the same rank; ours win where both are known. */
 function fillFrom(ours: Dim[], recorded: Dim[] | undefined): Dim[] {
   if (!recorded || recorded.length !== ours.length) return ours;
@@ -58,6 +75,7 @@ function fillFrom(ours: Dim[], recorded: Dim[] | undefined): Dim[] {
 
 export function inferShapes(graph: OnnxGraph, options: InferShapesOptions = {}): ShapeInferenceResult {
   const useValueInfo = options.useValueInfo ?? true;
+  const limits = withDefaults(options.limits);
   const opset = defaultOpset(graph.model);
   const shapes = new Map<string, TensorShape>();
   const values = new Map<string, Dim[]>();
@@ -65,11 +83,17 @@ export function inferShapes(graph: OnnxGraph, options: InferShapesOptions = {}):
 
   const recorded = new Map<string, ValueInfo>();
   if (useValueInfo)
-    for (const v of [...graph.model.valueInfo, ...graph.model.outputs]) if (v.shape) recorded.set(v.name, v);
+    for (const v of [...graph.model.valueInfo, ...graph.model.outputs]) {
+      // Some exporters record an unknown dim as -1: a fallback treats it as unknown rather than as a shape.
+      if (v.shape)
+        recorded.set(v.name, { ...v, shape: v.shape.map((d) => (typeof d === 'number' && d < 0 ? null : d)) });
+    }
 
   for (const input of graph.inputs) {
     const dims = options.inputShapes?.[input.name] ?? input.shape;
-    if (dims) shapes.set(input.name, { elemType: input.elemType, dims: [...dims] });
+    if (!dims) continue;
+    checkGraphInput(input.name, dims, limits);
+    shapes.set(input.name, { elemType: input.elemType, dims: [...dims] });
   }
   for (const [name, t] of graph.initializers) {
     shapes.set(name, { elemType: t.dataType, dims: [...t.dims] });
@@ -92,7 +116,7 @@ export function inferShapes(graph: OnnxGraph, options: InferShapesOptions = {}):
         shape: shapes.get(name),
         values: values.get(name),
       }));
-      const ctx: NodeContext = { node, opset, inputs };
+      const ctx: NodeContext = { node, opset, inputs, limits };
       try {
         results = rule(ctx);
       } catch (e) {
@@ -101,6 +125,9 @@ export function inferShapes(graph: OnnxGraph, options: InferShapesOptions = {}):
             node: node.uniqueName,
           });
         }
+        // A rule runs on the file's numbers: whatever they make it trip over is the file's fault, not a 500.
+        if (e instanceof Error && !(e instanceof OnnxError))
+          throw shapeError(ctx, `shape inference failed: ${e.message}`);
         throw e;
       }
     }
@@ -115,6 +142,7 @@ export function inferShapes(graph: OnnxGraph, options: InferShapesOptions = {}):
         if (elemType === OnnxDataType.UNDEFINED) elemType = vi.elemType;
       }
       if (!dims) return;
+      checkDims(`output '${name}' of node '${node.uniqueName}' (${node.opType})`, dims, limits);
       shapes.set(name, { elemType, dims });
       const count = product(dims);
       if (out?.values && count !== null && count <= SMALL_TENSOR_MAX_ELEMENTS && out.values.length === count) {

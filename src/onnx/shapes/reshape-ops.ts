@@ -5,6 +5,7 @@
  */
 import { Dim, SMALL_TENSOR_MAX_ELEMENTS } from '../types';
 import { broadcastShapes, strides } from './broadcast';
+import { checkShapeOperand, foldableCount, unknownDims } from './bounds';
 import { foldBroadcast } from './elementwise';
 import {
   attrOrInput,
@@ -31,8 +32,8 @@ export function remapValues(
 ): Dim[] | undefined {
   if (!values || !outDims.every(isKnown)) return undefined;
   const dims = outDims as number[];
-  const total = product(dims) as number;
-  if (total > SMALL_TENSOR_MAX_ELEMENTS) return undefined;
+  const total = foldableCount(dims, SMALL_TENSOR_MAX_ELEMENTS);
+  if (total === undefined) return undefined;
   const st = strides(dims);
   return Array.from({ length: total }, (_, flat) => values[index(dims.map((d, i) => Math.floor(flat / st[i]) % d))]);
 }
@@ -59,8 +60,7 @@ export const reshape: ShapeRule = (ctx) => {
   const data = dimsOf(ctx, 0);
   const target = ctx.opset < 5 ? intsAttr(ctx, 'shape') : valuesOf(ctx, 1);
   if (!target) {
-    const len = dimsOf(ctx, 1)?.[0];
-    return passThrough(ctx, isKnown(len ?? null) ? new Array<Dim>(len as number).fill(null) : undefined);
+    return passThrough(ctx, unknownDims(ctx, dimsOf(ctx, 1)?.[0]));
   }
   const allowZero = intAttr(ctx, 'allowzero', 0) === 1;
   const out: Dim[] = target.map((t, i) => (t === 0 && !allowZero ? (data ? (data[i] ?? null) : null) : t));
@@ -134,10 +134,11 @@ export const expand: ShapeRule = (ctx) => {
   const dims = dimsOf(ctx, 0);
   const target = valuesOf(ctx, 1);
   if (!dims || !target) {
-    const len = dimsOf(ctx, 1)?.[0];
-    const rank = isKnown(len ?? null) ? Math.max(len as number, dims?.length ?? 0) : undefined;
+    const fromOperand = unknownDims(ctx, dimsOf(ctx, 1)?.[0]);
+    const rank = fromOperand && Math.max(fromOperand.length, dims?.length ?? 0);
     return [{ elemType: typeOf(ctx, 0), dims: rank === undefined ? undefined : new Array<Dim>(rank).fill(null) }];
   }
+  checkShapeOperand(ctx, target);
   const out = broadcastShapes([dims, target]);
   const values = foldBroadcast(ctx, [0], out, ([x]) => x);
   return [{ elemType: typeOf(ctx, 0), dims: out, values }];
@@ -148,6 +149,8 @@ export const tile: ShapeRule = (ctx) => {
   const repeats = numericValues(ctx, 1);
   if (!dims) return passThrough(ctx, undefined);
   if (!repeats) return [{ elemType: typeOf(ctx, 0), dims: dims.map(() => null) }];
+  if (repeats.length !== dims.length) throw shapeError(ctx, `${repeats.length} repeats for rank ${dims.length}`);
+  checkShapeOperand(ctx, repeats);
   const out = dims.map((d, i) => (repeats[i] === 1 ? d : isKnown(d) ? d * repeats[i] : null));
   const inDims = dims as number[];
   const st = dims.every(isKnown) ? strides(inDims) : [];

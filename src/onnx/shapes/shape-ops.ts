@@ -4,18 +4,8 @@
  * values, Constant publishes its tensor's decoded values when the reader kept them (small tensors only).
  */
 import { Dim, OnnxDataType, SMALL_TENSOR_MAX_ELEMENTS, TensorStub } from '../types';
-import {
-  attr,
-  dimsOf,
-  intAttr,
-  isKnown,
-  numericValues,
-  product,
-  shapeError,
-  ShapeRule,
-  typeOf,
-  valuesOf,
-} from './context';
+import { checkShapeOperand, foldableCount, unknownDims } from './bounds';
+import { attr, dimsOf, intAttr, numericValues, product, shapeError, ShapeRule, typeOf, valuesOf } from './context';
 
 /** Shape and folded values of an initializer or a Constant's tensor. */
 export function stubOutput(t: TensorStub): { elemType: OnnxDataType; dims: Dim[]; values?: Dim[] } {
@@ -53,17 +43,12 @@ export const constantOfShape: ShapeRule = (ctx) => {
   const fill = value?.kind === 'tensor' ? value.value : undefined;
   const elemType = fill?.dataType ?? OnnxDataType.FLOAT;
   const shape = valuesOf(ctx, 0);
-  if (!shape) {
-    // Rank is still known when the shape operand's length is.
-    const len = dimsOf(ctx, 0)?.[0];
-    return [{ elemType, dims: isKnown(len ?? null) ? new Array<Dim>(len as number).fill(null) : undefined }];
-  }
-  const count = product(shape);
+  // Rank is still known when the shape operand's length is.
+  if (!shape) return [{ elemType, dims: unknownDims(ctx, dimsOf(ctx, 0)?.[0]) }];
+  checkShapeOperand(ctx, shape);
+  const count = foldableCount(shape, SMALL_TENSOR_MAX_ELEMENTS);
   const fillValue = fill ? fill.values?.[0] : 0;
-  const values =
-    count !== null && count <= SMALL_TENSOR_MAX_ELEMENTS && fillValue !== undefined
-      ? new Array<Dim>(count).fill(fillValue)
-      : undefined;
+  const values = count !== undefined && fillValue !== undefined ? new Array<Dim>(count).fill(fillValue) : undefined;
   return [{ elemType, dims: [...shape], values }];
 };
 
@@ -93,6 +78,7 @@ export const range: ShapeRule = (ctx) => {
     return [{ elemType, dims: [null] }];
   }
   const n = Math.max(Math.ceil((limit - start) / delta), 0);
+  if (!Number.isSafeInteger(n)) throw shapeError(ctx, `Range(${start}, ${limit}, ${delta}) has no countable length`);
   const values = n <= SMALL_TENSOR_MAX_ELEMENTS ? Array.from({ length: n }, (_, i) => start + i * delta) : undefined;
   return [{ elemType, dims: [n], values }];
 };
