@@ -32,6 +32,16 @@ export const envSchema = z.object({
   JOB_LEASE_SECONDS: z.coerce.number().int().min(2).max(86_400).default(900),
   /** Retries after a lost worker or an unexpected error; a job that is wrong in itself fails at once. */
   JOB_RETRY_LIMIT: z.coerce.number().int().min(0).max(10).default(2),
+  /**
+   * How long an instance trusts a key it verified (scrypt is slow on purpose). The bound on revocation: a key
+   * revoked on one instance stops working on every other within this many seconds. 0: no cache.
+   */
+  AUTH_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(10),
+  /**
+   * On SIGTERM: how long in-flight requests and running jobs get to finish before the process exits anyway (a job
+   * cut off goes back to the queue and is retried).
+   */
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
 });
 
 export type AppConfig = z.infer<typeof envSchema>;
