@@ -28,6 +28,7 @@ interface Layer {
 }
 
 const serverUrl = process.env.DATABASE_URL;
+const AUTH_CACHE_SECONDS = 3;
 
 describe(`many instances on one database (${serverUrl ? 'PostgreSQL' : 'embedded'})`, () => {
   const adminKey = generateApiKey();
@@ -42,7 +43,12 @@ describe(`many instances on one database (${serverUrl ? 'PostgreSQL' : 'embedded
     return dir;
   };
   const spawn = async (entry: 'main' | 'worker', env: Record<string, string>) => {
-    const p = await spawnDist(entry, { TIERSPLIT_ADMIN_KEY: adminKey, JOB_LEASE_SECONDS: '120', ...env });
+    const p = await spawnDist(entry, {
+      TIERSPLIT_ADMIN_KEY: adminKey,
+      JOB_LEASE_SECONDS: '120',
+      AUTH_CACHE_SECONDS: String(AUTH_CACHE_SECONDS),
+      ...env,
+    });
     processes.push(p);
     return p;
   };
@@ -179,4 +185,28 @@ describe(`many instances on one database (${serverUrl ? 'PostgreSQL' : 'embedded
     expect(after / before).toBeGreaterThan(2);
     expect(after / before).toBeLessThan(4.5);
   }, 900_000);
+
+  it('a key revoked through one API stops working on the other within AUTH_CACHE_SECONDS', async () => {
+    const [a, b] = apis;
+    const admin = { Authorization: `Bearer ${adminKey}` };
+    const created = await request(a.url)
+      .post('/v1/api-keys')
+      .set(admin)
+      .send({ tenant: `revoked-${process.pid}` });
+    const auth = { Authorization: `Bearer ${created.body.key as string}` };
+    await request(b.url).get('/v1/models').set(auth).expect(200); // now in b's cache
+    await request(a.url)
+      .delete(`/v1/api-keys/${created.body.id as string}`)
+      .set(admin)
+      .expect(204);
+    const revokedAt = Date.now();
+    await request(a.url).get('/v1/models').set(auth).expect(401);
+    let status = 200;
+    while (status === 200 && Date.now() - revokedAt < 30_000) {
+      status = (await request(b.url).get('/v1/models').set(auth)).status;
+      if (status === 200) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(status).toBe(401);
+    expect(Date.now() - revokedAt).toBeLessThan(AUTH_CACHE_SECONDS * 1000 + 2_000);
+  }, 60_000);
 });
