@@ -7,6 +7,7 @@ import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { DomainExceptionFilter } from './common/domain-exception.filter';
 import { requestIdMiddleware } from './common/request-id.middleware';
 import { AppConfig } from './config/env.schema';
+import { DatabaseUnavailableFilter } from './database/database-unavailable.filter';
 
 /** Largest JSON body accepted. */
 export const JSON_BODY_LIMIT = '16mb';
@@ -27,23 +28,22 @@ export async function createApp(config: AppConfig, options: { preview?: boolean 
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
   app.use(requestIdMiddleware);
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
-  // Later filters are tried first: domain codes, then the catch-all.
-  app.useGlobalFilters(new AllExceptionsFilter(), new DomainExceptionFilter());
-  app.enableShutdownHooks();
+  // Later filters are tried first: an unreachable database (503), domain codes, then the catch-all.
+  app.useGlobalFilters(new AllExceptionsFilter(), new DomainExceptionFilter(), new DatabaseUnavailableFilter());
+  // SIGTERM is handled by drainOnSignals (main.ts), which finishes in-flight work before closing the app.
   SwaggerModule.setup('docs', app, () => buildOpenApi(app), { jsonDocumentUrl: 'docs-json' });
   return app;
 }
 
 /**
  * A process that only runs jobs: the same modules without HTTP. It needs a database other processes can reach
- * (DATABASE_URL); the API seeds the reference data, so the worker does not.
+ * (DATABASE_URL); the API seeds the reference data and bootstraps the admin key, so the worker does neither.
  */
 export async function createWorker(config: AppConfig): Promise<INestApplicationContext> {
   const context = await NestFactory.createApplicationContext(
-    AppModule.forRoot({ ...config, WORKERS: Math.max(1, config.WORKERS), SEED_REFERENCE: false }),
+    AppModule.forRoot({ ...config, WORKERS: Math.max(1, config.WORKERS), SEED_REFERENCE: false }, 'worker'),
     { logger: LEVELS.slice(0, LEVELS.indexOf(config.LOG_LEVEL) + 1), abortOnError: false },
   );
-  context.enableShutdownHooks();
   await context.init();
   return context;
 }

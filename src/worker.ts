@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createWorker } from './app.factory';
 import { loadConfigOrExit } from './config/env.schema';
+import { drainOnSignals } from './health/graceful-shutdown';
 
 /** `npm run worker`: runs queued jobs (profiling, training) beside any number of API instances. */
 async function main(): Promise<void> {
@@ -13,7 +14,7 @@ async function main(): Promise<void> {
     );
     process.exit(2);
   }
-  await createWorker(config);
+  drainOnSignals(await createWorker(config), config.SHUTDOWN_GRACE_SECONDS);
   new Logger('tiersplit').log(`worker running up to ${Math.max(1, config.WORKERS)} job(s) at once`);
 }
 

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOperation, 
 import { ApiErrors } from '../common/api-errors.decorator';
 import { CreateApiKeyDto, CreatedApiKeyDto } from './api-keys.dto';
 import { AuthService } from './auth.service';
-import { AdminOnly } from './principal';
+import { AdminOnly, CurrentPrincipal, Principal } from './principal';
 
 @ApiTags('api-keys')
 @ApiBearerAuth()
@@ -25,7 +25,7 @@ export class ApiKeysController {
   @ApiOperation({ summary: 'Revoke an API key (admin)' })
   @ApiNoContentResponse({ description: 'revoked' })
   @ApiErrors(400, 401, 403, 404, 409)
-  async revoke(@Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
-    await this.auth.revoke(id);
+  async revoke(@Param('id', new ParseUUIDPipe()) id: string, @CurrentPrincipal() caller: Principal): Promise<void> {
+    await this.auth.revoke(id, caller.keyId);
   }
 }

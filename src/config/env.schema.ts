@@ -59,6 +59,16 @@ export const envSchema = z.object({
     .default(GIB),
   /** Most nodes a model may have to be self-profiled. */
   PROFILE_MAX_NODES: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
+  /**
+   * How long an instance trusts a key it verified (scrypt is slow on purpose). The bound on revocation: a key
+   * revoked on one instance stops working on every other within this many seconds. 0: no cache.
+   */
+  AUTH_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(10),
+  /**
+   * On SIGTERM: how long in-flight requests and running jobs get to finish before the process exits anyway (a job
+   * cut off goes back to the queue and is retried).
+   */
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
 });
 
 /** The ONNX reader's caps, from the validated config. */

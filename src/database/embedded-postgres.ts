@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { DataDirLock } from './data-dir-lock';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
@@ -11,6 +12,7 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
  */
 export class EmbeddedPostgres {
   private constructor(
+    private readonly lock: DataDirLock,
     private readonly db: PGlite,
     private readonly server: PGLiteSocketServer,
     readonly url: string,
@@ -19,15 +21,23 @@ export class EmbeddedPostgres {
   static async start(dataDir: string): Promise<EmbeddedPostgres> {
     const dir = resolve(dataDir);
     mkdirSync(dir, { recursive: true });
-    const db = await PGlite.create(dir);
-    const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 1 });
-    await server.start();
-    const address = server.getServerConn();
-    return new EmbeddedPostgres(db, server, `postgresql://postgres@${address}/postgres`);
+    // Two processes opening one PGlite directory would corrupt it: the second is refused before it opens anything.
+    const lock = DataDirLock.acquire(dir);
+    try {
+      const db = await PGlite.create(dir);
+      const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 1 });
+      await server.start();
+      const address = server.getServerConn();
+      return new EmbeddedPostgres(lock, db, server, `postgresql://postgres@${address}/postgres`);
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
   }
 
   async stop(): Promise<void> {
     await this.server.stop();
     await this.db.close();
+    this.lock.release();
   }
 }

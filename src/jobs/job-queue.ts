@@ -35,6 +35,7 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
   private readonly logger = new Logger('JobQueue');
   private readonly kinds = new Map<string, Registration>();
   private boss: PgBoss | null = null;
+  private draining = false;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -49,7 +50,7 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
+    const pool = this.pool();
     const boss = new PgBoss({
       db: { executeSql: (text: string, values: unknown[]) => pool.query(text, values) },
       // Cron schedules are not used; maintenance (expiring lost jobs) runs often enough to notice a lost lease.
@@ -73,9 +74,27 @@ export class JobQueue implements OnApplicationBootstrap, BeforeApplicationShutdo
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    // A job still running when the timeout passes is failed back to the queue and retried by another worker.
-    await this.boss?.stop({ graceful: true, timeout: 10_000, close: false, wait: true });
-    this.boss = null;
+    await this.drain(this.config.SHUTDOWN_GRACE_SECONDS * 1000);
+  }
+
+  /**
+   * Takes no new deliveries and waits up to `timeoutMs` for the running ones; a job still running then is failed
+   * back to the queue and retried by another worker (its results are written once either way).
+   */
+  async drain(timeoutMs: number): Promise<void> {
+    // Requests still in flight may enqueue meanwhile: sending needs only the database, not a running worker.
+    this.draining = true;
+    await this.boss?.stop({ graceful: true, timeout: timeoutMs, close: false, wait: true });
+  }
+
+  /** Throws unless the queue is started and its tables answer (readiness). */
+  async ping(): Promise<void> {
+    if (!this.boss || this.draining) throw new Error('the job queue is stopped');
+    await this.pool().query('SELECT version FROM pgboss.version LIMIT 1');
+  }
+
+  private pool(): Pool {
+    return (this.dataSource.driver as PostgresDriver).master as Pool;
   }
 
   /** Enqueues job `id` inside the caller's transaction: the job exists for workers exactly when its row does. */

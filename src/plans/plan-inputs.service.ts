@@ -5,11 +5,13 @@ import { ModelsService } from '../models/models.service';
 import type { NodeFeatures } from '../onnx/types';
 import { PlatformEntity } from '../platforms/entities/platform.entity';
 import { NodeLatencies, PredictionsService } from '../predictions/predictions.service';
+import { PredictorRegistry } from '../predictions/predictor-registry';
 
 /**
  * What planning needs from the rest of the service, cached so that re-planning the same model under another
  * network re-reads neither the graph nor the predictors: features per model (immutable once stored), latencies
- * per (model, platform, predictor, measurements of that model).
+ * per (model, platform, scale, active predictor, measurements of that model). The last two are read from the
+ * database for every plan, so what another process measured or trained is used by the next plan here.
  */
 @Injectable()
 export class PlanInputsService {
@@ -20,6 +22,7 @@ export class PlanInputsService {
     private readonly dataSource: DataSource,
     private readonly models: ModelsService,
     private readonly predictions: PredictionsService,
+    private readonly predictors: PredictorRegistry,
   ) {}
 
   featuresOf(modelId: string): Promise<NodeFeatures[]> {
@@ -27,7 +30,11 @@ export class PlanInputsService {
   }
 
   async latenciesOf(platform: PlatformEntity, modelId: string): Promise<NodeLatencies> {
-    const key = `${modelId}|${platform.id}|${platform.scale ?? ''}|${await this.measurementsVersion(modelId)}`;
+    const [measurements, predictor] = await Promise.all([
+      this.measurementsVersion(modelId),
+      this.predictors.activeVersion(platform),
+    ]);
+    const key = `${modelId}|${platform.id}|${platform.scale ?? ''}|${predictor}|${measurements}`;
     const features = await this.featuresOf(modelId);
     return this.latencies.getOrCreate(key, () => this.predictions.latencies(platform, modelId, features));
   }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource, IsNull, QueryFailedError } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/env.schema';
+import { LOCKS, withSessionLock } from '../database/advisory-lock';
 import { ModelEntity } from '../models/entities/model.entity';
 import { ModelNodeEntity } from '../models/entities/model-node.entity';
 import { ModelsService } from '../models/models.service';
@@ -16,10 +17,16 @@ import {
 
 const INSERT_BATCH = 1000;
 
+const UNIQUE_VIOLATION = '23505';
+
 /**
  * Seeds, idempotently at boot, the shared reference platforms, their graphs (as tenant-less models) and the
  * measured node latencies from data/reference. Each platform's measurements go in one transaction, so a boot
  * interrupted half-way seeds that platform again next time instead of leaving it partial.
+ *
+ * Instances booting at once on one PostgreSQL seed one after the other (an advisory lock), and unique keys
+ * (reference slug, reference model name, measurement key) with conflict-ignoring inserts guarantee one row each
+ * even without the lock: a losing insert reads the winner's row instead of failing the boot.
  */
 @Injectable()
 export class ReferenceSeeder implements OnApplicationBootstrap {
@@ -33,6 +40,12 @@ export class ReferenceSeeder implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.SEED_REFERENCE) return;
+    // The embedded database's pool is its one connection: the lock would hold it (and one process owns it).
+    if (!this.config.DATABASE_URL) return this.seed();
+    await withSessionLock(this.dataSource, LOCKS.referenceSeeding, () => this.seed());
+  }
+
+  private async seed(): Promise<void> {
     const started = Date.now();
     const modelIds = await this.seedGraphs();
     for (const spec of REFERENCE_PLATFORMS) {
@@ -53,7 +66,13 @@ export class ReferenceSeeder implements OnApplicationBootstrap {
       }));
       await this.dataSource.transaction(async (em) => {
         for (let i = 0; i < rows.length; i += INSERT_BATCH) {
-          await em.insert(MeasurementEntity, rows.slice(i, i + INSERT_BATCH));
+          await em
+            .createQueryBuilder()
+            .insert()
+            .into(MeasurementEntity)
+            .values(rows.slice(i, i + INSERT_BATCH))
+            .orIgnore()
+            .execute();
         }
       });
       this.logger.log(`${spec.slug}: ${rows.length} node measurements seeded, ${loaded.unmapped.length} rows unmapped`);
@@ -66,28 +85,32 @@ export class ReferenceSeeder implements OnApplicationBootstrap {
     const existing = new Map((await repo.findBy({ tenantId: IsNull() })).map((m) => [m.name, m.id]));
     for (const graph of referenceGraphs()) {
       if (existing.has(graph.model)) continue;
-      const stored = await this.models.store(null, graph.model, await loadReferenceGraph(graph));
-      existing.set(graph.model, stored.id);
+      existing.set(graph.model, await this.storeGraph(graph.model, await loadReferenceGraph(graph)));
     }
     return existing;
   }
 
+  /** Stores a reference graph, or returns the one another instance stored first (unique per name). */
+  private async storeGraph(name: string, ingested: Awaited<ReturnType<typeof loadReferenceGraph>>): Promise<string> {
+    try {
+      return (await this.models.store(null, name, ingested)).id;
+    } catch (error) {
+      if (!(error instanceof QueryFailedError) || (error.driverError as { code?: string }).code !== UNIQUE_VIOLATION) {
+        throw error;
+      }
+      return (await this.dataSource.getRepository(ModelEntity).findOneByOrFail({ name, tenantId: IsNull() })).id;
+    }
+  }
+
   private async seedPlatform(slug: string, name: string, kind: PlatformEntity['kind'], description: string) {
     const repo = this.dataSource.getRepository(PlatformEntity);
-    const found = await repo.findOneBy({ slug, tenantId: IsNull() });
-    if (found) return found;
-    return repo.save(
-      repo.create({
-        id: randomUUID(),
-        tenantId: null,
-        slug,
-        name,
-        kind,
-        description,
-        derivedFromId: null,
-        scale: null,
-      }),
-    );
+    await repo
+      .createQueryBuilder()
+      .insert()
+      .values({ id: randomUUID(), tenantId: null, slug, name, kind, description, derivedFromId: null, scale: null })
+      .orIgnore()
+      .execute();
+    return repo.findOneByOrFail({ slug, tenantId: IsNull() });
   }
 
   private async nodeIndex(modelIds: Map<string, string>): Promise<Map<string, number>> {

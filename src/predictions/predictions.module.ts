@@ -12,6 +12,6 @@ import { PredictorsService } from './predictors.service';
   imports: [JobsModule, ModelsModule, PlatformDirectoryModule],
   controllers: [PredictionsController, PredictorsController],
   providers: [PredictionsService, PredictorRegistry, PredictorsService],
-  exports: [PredictionsService],
+  exports: [PredictionsService, PredictorRegistry],
 })
 export class PredictionsModule {}

@@ -62,15 +62,59 @@ export interface LoadedPredictor {
   predict(features: NodeFeatures[]): Promise<Float64Array>;
 }
 
-const sessions = new Map<string, Promise<ort.InferenceSession>>();
+interface CachedSession {
+  session: Promise<ort.InferenceSession>;
+  /** Runs under way; a retired session is released when the last one ends, never under a running inference. */
+  running: number;
+  retired: boolean;
+}
 
-function session(key: string, onnx: () => Uint8Array): Promise<ort.InferenceSession> {
+/** ORT sessions by `<artifact id>:<network>`; a predictor's go when it is superseded (releasePredictor). */
+const sessions = new Map<string, CachedSession>();
+
+function cachedSession(key: string, onnx: () => Uint8Array): CachedSession {
   let s = sessions.get(key);
   if (!s) {
-    s = ort.InferenceSession.create(onnx(), { intraOpNumThreads: 1 });
+    s = { session: ort.InferenceSession.create(onnx(), { intraOpNumThreads: 1 }), running: 0, retired: false };
     sessions.set(key, s);
   }
   return s;
+}
+
+async function runOn(
+  cached: CachedSession,
+  feeds: Record<string, ort.Tensor>,
+): Promise<ort.InferenceSession.ReturnType> {
+  cached.running++;
+  try {
+    return await (await cached.session).run(feeds);
+  } finally {
+    cached.running--;
+    if (cached.retired && cached.running === 0) await releaseQuietly(cached);
+  }
+}
+
+async function releaseQuietly(cached: CachedSession): Promise<void> {
+  try {
+    await (await cached.session).release();
+  } catch {
+    // a session that failed to load has nothing to release
+  }
+}
+
+/** The number of ORT sessions held (for tests of eviction). */
+export function cachedSessionCount(): number {
+  return sessions.size;
+}
+
+/** Drops the ORT sessions of one predictor (superseded by a newer one), each once its running inferences end. */
+export async function releasePredictor(artifactId: string): Promise<void> {
+  for (const [key, cached] of [...sessions]) {
+    if (!key.startsWith(`${artifactId}:`)) continue;
+    sessions.delete(key);
+    cached.retired = true;
+    if (cached.running === 0) await releaseQuietly(cached);
+  }
 }
 
 /** Loads `<dir>/<slug>.json` and returns a predictor backed by cached ORT sessions. */
@@ -114,11 +158,11 @@ export function predictorFromArtifact(
       for (const [key, b] of batches) {
         const file = artifact.networks[key];
         if (!file) continue;
-        const s = await session(`${artifact.id}:${key}`, () => readNetwork(file));
+        const cached = cachedSession(`${artifact.id}:${key}`, () => readNetwork(file));
         const width = b.x[0].length;
         const flat = new Float32Array(b.x.length * width);
         b.x.forEach((row, r) => flat.set(row, r * width));
-        const result = await s.run({ x: new ort.Tensor('float32', flat, [b.x.length, width]) });
+        const result = await runOn(cached, { x: new ort.Tensor('float32', flat, [b.x.length, width]) });
         const logUs = result.log_us.data as Float32Array;
         b.index.forEach((i, r) => {
           const residual = clampedUs(artifact.clampLogUs, b.cls[r], logUs[r]);
@@ -134,5 +178,5 @@ export function predictorFromArtifact(
 export async function releaseSessions(): Promise<void> {
   const all = [...sessions.values()];
   sessions.clear();
-  for (const s of all) await (await s).release();
+  for (const s of all) await releaseQuietly(s);
 }
