@@ -1,3 +1,4 @@
+import { HttpStatus } from '@nestjs/common';
 import { AppError } from '../common/app-error';
 
 export enum AuthErrorCode {
@@ -8,4 +9,14 @@ export enum AuthErrorCode {
   ADMIN_KEY_PROTECTED = 'ADMIN_KEY_PROTECTED',
 }
 
-export class AuthError extends AppError<AuthErrorCode> {}
+const AUTH_STATUS: Record<AuthErrorCode, HttpStatus> = {
+  [AuthErrorCode.MISSING_KEY]: HttpStatus.UNAUTHORIZED,
+  [AuthErrorCode.INVALID_KEY]: HttpStatus.UNAUTHORIZED,
+  [AuthErrorCode.ADMIN_ONLY]: HttpStatus.FORBIDDEN,
+  [AuthErrorCode.KEY_NOT_FOUND]: HttpStatus.NOT_FOUND,
+  [AuthErrorCode.ADMIN_KEY_PROTECTED]: HttpStatus.CONFLICT,
+};
+
+export class AuthError extends AppError<AuthErrorCode> {
+  protected readonly statusByCode = AUTH_STATUS;
+}

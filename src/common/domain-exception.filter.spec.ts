@@ -7,8 +7,10 @@ import { PlansError, PlansErrorCode } from '../plans/plans.error';
 import { PlatformsError, PlatformsErrorCode } from '../platforms/platforms.error';
 import { PredictionsError, PredictionsErrorCode } from '../predictions/predictions.error';
 import { ProfilingError, ProfilingErrorCode } from '../profiling/profiling.error';
+import { QueryFailedError } from 'typeorm';
+import { PlanningError } from '../planning/cost-model';
 import { AppError } from './app-error';
-import { statusOf } from './domain-exception.filter';
+import { clientErrorOf, statusOf } from './domain-exception.filter';
 import { UploadError, UploadErrorCode } from './upload';
 
 const every = <C extends string>(codes: Record<string, C>, make: (code: C) => AppError | OnnxError) =>
@@ -32,9 +34,22 @@ describe('statusOf', () => {
     expect(status).toBeLessThan(500);
   });
 
-  it('refuses an error class nobody mapped', () => {
-    class StrayError extends AppError<'STRAY'> {}
-    expect(() => statusOf(new StrayError('STRAY', 'x'))).toThrow(/no HTTP status mapping for StrayError/);
+  it('refuses a code its class left out of its table', () => {
+    class StrayError extends AppError<'STRAY' | 'MAPPED'> {
+      protected readonly statusByCode = { MAPPED: 400 } as Record<'STRAY' | 'MAPPED', number>;
+    }
+    expect(statusOf(new StrayError('MAPPED', 'x'))).toBe(400);
+    expect(() => statusOf(new StrayError('STRAY', 'x'))).toThrow(/no HTTP status mapping for StrayError code STRAY/);
+  });
+
+  it('maps planning errors and database verdicts by SQLSTATE, and leaves other database errors alone', () => {
+    expect(statusOf(new PlanningError('latency of node x'))).toBe(422);
+    const failed = (code: string) => new QueryFailedError('INSERT …', [], Object.assign(new Error('pg'), { code }));
+    expect(clientErrorOf(failed('23505'))).toMatchObject({ status: 409, details: { sqlState: '23505' } });
+    expect(clientErrorOf(failed('23503'))).toMatchObject({ status: 404 });
+    expect(clientErrorOf(failed('22021'))).toMatchObject({ status: 400 });
+    expect(clientErrorOf(failed('40P01'))).toBeNull();
+    expect(clientErrorOf(new Error('23505'))).toBeNull();
   });
 
   it.each([

@@ -1,3 +1,4 @@
+import { HttpStatus } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import busboy from 'busboy';
 import { AppError } from './app-error';
@@ -9,8 +10,17 @@ export enum UploadErrorCode {
   MALFORMED_MULTIPART = 'MALFORMED_MULTIPART',
 }
 
+const UPLOAD_STATUS: Record<UploadErrorCode, HttpStatus> = {
+  [UploadErrorCode.NOT_MULTIPART]: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+  [UploadErrorCode.NO_FILE]: HttpStatus.BAD_REQUEST,
+  [UploadErrorCode.MALFORMED_MULTIPART]: HttpStatus.BAD_REQUEST,
+  [UploadErrorCode.FILE_TOO_LARGE]: HttpStatus.PAYLOAD_TOO_LARGE,
+};
+
 /** Errors of receiving a multipart upload, shared by every module that takes files. */
-export class UploadError extends AppError<UploadErrorCode> {}
+export class UploadError extends AppError<UploadErrorCode> {
+  protected readonly statusByCode = UPLOAD_STATUS;
+}
 
 /** Multipart bodies carry a little framing around the file; anything declared beyond this slack is refused early. */
 const FRAMING_SLACK_BYTES = 1024 * 1024;

@@ -1,10 +1,17 @@
+import { HttpStatus } from '@nestjs/common';
 import { AppError } from '../common/app-error';
 
 export enum JobsErrorCode {
   JOB_NOT_FOUND = 'JOB_NOT_FOUND',
 }
 
-export class JobsError extends AppError<JobsErrorCode> {}
+const JOBS_STATUS: Record<JobsErrorCode, HttpStatus> = {
+  [JobsErrorCode.JOB_NOT_FOUND]: HttpStatus.NOT_FOUND,
+};
+
+export class JobsError extends AppError<JobsErrorCode> {
+  protected readonly statusByCode = JOBS_STATUS;
+}
 
 /**
  * Thrown by a job handler when the job itself cannot succeed (an op ONNX Runtime cannot run, a model deleted

@@ -1,3 +1,4 @@
+import { HttpStatus } from '@nestjs/common';
 import { AppError } from '../common/app-error';
 
 export enum ModelsErrorCode {
@@ -5,4 +6,11 @@ export enum ModelsErrorCode {
   BAD_FIELD = 'BAD_FIELD',
 }
 
-export class ModelsError extends AppError<ModelsErrorCode> {}
+const MODELS_STATUS: Record<ModelsErrorCode, HttpStatus> = {
+  [ModelsErrorCode.MODEL_NOT_FOUND]: HttpStatus.NOT_FOUND,
+  [ModelsErrorCode.BAD_FIELD]: HttpStatus.BAD_REQUEST,
+};
+
+export class ModelsError extends AppError<ModelsErrorCode> {
+  protected readonly statusByCode = MODELS_STATUS;
+}

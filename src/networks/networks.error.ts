@@ -1,3 +1,4 @@
+import { HttpStatus } from '@nestjs/common';
 import { AppError } from '../common/app-error';
 
 export enum NetworksErrorCode {
@@ -5,4 +6,11 @@ export enum NetworksErrorCode {
   BAD_NETWORK = 'BAD_NETWORK',
 }
 
-export class NetworksError extends AppError<NetworksErrorCode> {}
+const NETWORKS_STATUS: Record<NetworksErrorCode, HttpStatus> = {
+  [NetworksErrorCode.NETWORK_NOT_FOUND]: HttpStatus.NOT_FOUND,
+  [NetworksErrorCode.BAD_NETWORK]: HttpStatus.BAD_REQUEST,
+};
+
+export class NetworksError extends AppError<NetworksErrorCode> {
+  protected readonly statusByCode = NETWORKS_STATUS;
+}

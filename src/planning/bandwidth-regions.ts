@@ -6,7 +6,7 @@
  * there, that crossing is a breakpoint; otherwise the new plan splits the interval in two (Eisner–Severance).
  * It costs about two solves per breakpoint.
  */
-import { PreparedGraph } from './cost-model';
+import { PlanningError, PreparedGraph } from './cost-model';
 import { solvePrepared } from './solve';
 import { AllowedTiers, PlanNetwork, Solution } from './types';
 
@@ -39,12 +39,13 @@ export function bandwidthRegions(
   hiMbps: number,
   allowed?: AllowedTiers,
 ): BandwidthRegion[] {
-  if (!Number.isInteger(link) || link < 1 || link >= network.tiers) throw new Error(`no link ${link}`);
-  if (!(loMbps > 0 && hiMbps >= loMbps && Number.isFinite(hiMbps))) throw new Error(`bad range [${loMbps}, ${hiMbps}]`);
+  if (!Number.isInteger(link) || link < 1 || link >= network.tiers) throw new PlanningError(`no link ${link}`);
+  if (!(loMbps > 0 && hiMbps >= loMbps && Number.isFinite(hiMbps)))
+    throw new PlanningError(`bad range [${loMbps}, ${hiMbps}]`);
   const at = (bw: number): Point => {
     const links = network.links.map((l, i) => (i === link - 1 ? { ...l, uplinkMbps: bw } : l));
     const solution = solvePrepared(pg, { tiers: network.tiers, links }, allowed);
-    if (!solution) throw new Error('no feasible plan on these tiers');
+    if (!solution) throw new PlanningError('no feasible plan on these tiers');
     const bytes = solution.cost.transfers.find((t) => t.link === link)?.bytes ?? 0;
     const b = (bytes * 8) / 1000;
     return { bw, solution, a: solution.cost.totalMs - b / bw, b };

@@ -1,3 +1,4 @@
+import { HttpStatus } from '@nestjs/common';
 import { AppError } from '../common/app-error';
 
 export enum PlansErrorCode {
@@ -9,4 +10,13 @@ export enum PlansErrorCode {
   UNPLANNABLE_MODEL = 'UNPLANNABLE_MODEL',
 }
 
-export class PlansError extends AppError<PlansErrorCode> {}
+const PLANS_STATUS: Record<PlansErrorCode, HttpStatus> = {
+  [PlansErrorCode.PLAN_NOT_FOUND]: HttpStatus.NOT_FOUND,
+  [PlansErrorCode.BAD_PLAN_REQUEST]: HttpStatus.BAD_REQUEST,
+  [PlansErrorCode.PLAN_BUDGET_EXCEEDED]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [PlansErrorCode.UNPLANNABLE_MODEL]: HttpStatus.UNPROCESSABLE_ENTITY,
+};
+
+export class PlansError extends AppError<PlansErrorCode> {
+  protected readonly statusByCode = PLANS_STATUS;
+}

@@ -1,3 +1,4 @@
+import { HttpStatus } from '@nestjs/common';
 import { AppError } from '../common/app-error';
 
 export enum PlatformsErrorCode {
@@ -10,4 +11,16 @@ export enum PlatformsErrorCode {
   BAD_FIELD = 'BAD_FIELD',
 }
 
-export class PlatformsError extends AppError<PlatformsErrorCode> {}
+const PLATFORMS_STATUS: Record<PlatformsErrorCode, HttpStatus> = {
+  [PlatformsErrorCode.PLATFORM_NOT_FOUND]: HttpStatus.NOT_FOUND,
+  [PlatformsErrorCode.SLUG_TAKEN]: HttpStatus.CONFLICT,
+  [PlatformsErrorCode.REFERENCE_READ_ONLY]: HttpStatus.FORBIDDEN,
+  [PlatformsErrorCode.UNKNOWN_NODES]: HttpStatus.BAD_REQUEST,
+  [PlatformsErrorCode.DUPLICATE_NODES]: HttpStatus.BAD_REQUEST,
+  [PlatformsErrorCode.BAD_TRACE]: HttpStatus.BAD_REQUEST,
+  [PlatformsErrorCode.BAD_FIELD]: HttpStatus.BAD_REQUEST,
+};
+
+export class PlatformsError extends AppError<PlatformsErrorCode> {
+  protected readonly statusByCode = PLATFORMS_STATUS;
+}

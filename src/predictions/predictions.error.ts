@@ -1,3 +1,4 @@
+import { HttpStatus } from '@nestjs/common';
 import { AppError } from '../common/app-error';
 
 export enum PredictionsErrorCode {
@@ -6,4 +7,12 @@ export enum PredictionsErrorCode {
   DERIVED_PLATFORM = 'DERIVED_PLATFORM',
 }
 
-export class PredictionsError extends AppError<PredictionsErrorCode> {}
+const PREDICTIONS_STATUS: Record<PredictionsErrorCode, HttpStatus> = {
+  [PredictionsErrorCode.NO_PREDICTOR]: HttpStatus.CONFLICT,
+  [PredictionsErrorCode.NO_MEASUREMENTS]: HttpStatus.CONFLICT,
+  [PredictionsErrorCode.DERIVED_PLATFORM]: HttpStatus.CONFLICT,
+};
+
+export class PredictionsError extends AppError<PredictionsErrorCode> {
+  protected readonly statusByCode = PREDICTIONS_STATUS;
+}

@@ -1,3 +1,4 @@
+import { HttpStatus } from '@nestjs/common';
 import { AppError } from '../common/app-error';
 
 export enum ProfilingErrorCode {
@@ -9,4 +10,12 @@ export enum ProfilingErrorCode {
   MODEL_NOT_REBUILDABLE = 'MODEL_NOT_REBUILDABLE',
 }
 
-export class ProfilingError extends AppError<ProfilingErrorCode> {}
+const PROFILING_STATUS: Record<ProfilingErrorCode, HttpStatus> = {
+  [ProfilingErrorCode.REFERENCE_PLATFORM]: HttpStatus.CONFLICT,
+  [ProfilingErrorCode.DERIVED_PLATFORM]: HttpStatus.CONFLICT,
+  [ProfilingErrorCode.MODEL_NOT_REBUILDABLE]: HttpStatus.CONFLICT,
+};
+
+export class ProfilingError extends AppError<ProfilingErrorCode> {
+  protected readonly statusByCode = PROFILING_STATUS;
+}
