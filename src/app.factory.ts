@@ -7,6 +7,7 @@ import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { DomainExceptionFilter } from './common/domain-exception.filter';
 import { requestIdMiddleware } from './common/request-id.middleware';
 import { AppConfig } from './config/env.schema';
+import { applyHttpHardening } from './limits/http-hardening';
 
 /** Largest JSON body accepted. */
 export const JSON_BODY_LIMIT = '16mb';
@@ -26,6 +27,7 @@ export async function createApp(config: AppConfig, options: { preview?: boolean 
   // an ONNX Runtime trace as a file instead.
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
   app.use(requestIdMiddleware);
+  applyHttpHardening(app, config);
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   // Later filters are tried first: domain codes, then the catch-all.
   app.useGlobalFilters(new AllExceptionsFilter(), new DomainExceptionFilter());

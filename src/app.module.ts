@@ -5,6 +5,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
+import { LimitsModule } from './limits/limits.module';
 import { ModelsModule } from './models/models.module';
 import { NetworksModule } from './networks/networks.module';
 import { PlansModule } from './plans/plans.module';
@@ -21,6 +22,8 @@ export class AppModule {
         ConfigModule.forRoot(config),
         DatabaseModule,
         AuthModule,
+        // After AuthModule: its key guard runs first, so the rate limit counts per authenticated key.
+        LimitsModule,
         HealthModule,
         ModelsModule,
         JobsModule,

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpStatus } from '@nestjs/commo
 import type { Response } from 'express';
 import { AuthError, AuthErrorCode } from '../auth/auth.error';
 import { JobsError, JobsErrorCode } from '../jobs/jobs.error';
+import { LIMITS_STATUS, LimitsError } from '../limits/limits.error';
 import { ModelsError, ModelsErrorCode } from '../models/models.error';
 import { NetworksError, NetworksErrorCode } from '../networks/networks.error';
 import { OnnxError, OnnxErrorCode } from '../onnx/types';
@@ -158,6 +159,7 @@ export function statusOf(error: AppError | OnnxError): HttpStatus {
   if (error instanceof PlansError) return plansStatus(error.code);
   if (error instanceof JobsError) return jobsStatus(error.code);
   if (error instanceof ProfilingError) return profilingStatus(error.code);
+  if (error instanceof LimitsError) return LIMITS_STATUS[error.code];
   // An AppError subclass without a mapping is a programming error: surface it loudly, as a 500.
   throw new Error(`no HTTP status mapping for ${error.name}`);
 }

@@ -32,6 +32,22 @@ export const envSchema = z.object({
   JOB_LEASE_SECONDS: z.coerce.number().int().min(2).max(86_400).default(900),
   /** Retries after a lost worker or an unexpected error; a job that is wrong in itself fails at once. */
   JOB_RETRY_LIMIT: z.coerce.number().int().min(0).max(10).default(2),
+  /** Requests one API key may make per window, across every instance (the counters live in the database); 0: off. */
+  RATE_LIMIT_REQUESTS: z.coerce.number().int().min(0).max(1_000_000).default(6000),
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** Per-tenant quotas: models stored, bytes of the model files uploaded, jobs queued or running at once. */
+  QUOTA_MODELS: z.coerce.number().int().min(1).max(10_000_000).default(1000),
+  QUOTA_STORED_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(100 * GIB),
+  QUOTA_QUEUED_JOBS: z.coerce.number().int().min(1).max(1_000_000).default(100),
+  /** Origins allowed to call the API from a browser: unset, no CORS headers at all; `*`, any; else a comma list. */
+  CORS_ORIGINS: z
+    .string()
+    .regex(/^(\*|https?:\/\/[^,\s]+(,https?:\/\/[^,\s]+)*)$/, 'must be * or a comma list of http(s) origins')
+    .optional(),
 });
 
 export type AppConfig = z.infer<typeof envSchema>;
