@@ -8,6 +8,7 @@ import { JobsModule } from './jobs/jobs.module';
 import { LimitsModule } from './limits/limits.module';
 import { ModelsModule } from './models/models.module';
 import { NetworksModule } from './networks/networks.module';
+import { ObservabilityModule } from './observability/observability.module';
 import { PlansModule } from './plans/plans.module';
 import { PlatformsModule } from './platforms/platforms.module';
 import { PredictionsModule } from './predictions/predictions.module';
@@ -20,6 +21,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        ObservabilityModule,
         DatabaseModule,
         AuthModule,
         // After AuthModule: its key guard runs first, so the rate limit counts per authenticated key.

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { timedSync } from '../common/timings';
 import { ModelsService } from '../models/models.service';
 import { NetworksService, ResolvedNetwork } from '../networks/networks.service';
 import { bandwidthRegions } from '../planning/bandwidth-regions';
@@ -57,7 +58,7 @@ export class PlansService {
     });
     const planNetwork: PlanNetwork = { tiers: network.tiers.length, links: network.links };
     const tierNames = network.tiers.map((t) => t.name);
-    const solution = solvePrepared(pg, planNetwork)!;
+    const solution = timedSync('solver', () => solvePrepared(pg, planNetwork))!;
     const link = dto.bandwidth?.link ?? 1;
     const range = { ...DEFAULT_RANGE, ...dto.bandwidth };
     if (planNetwork.tiers > 1 && link >= planNetwork.tiers)
