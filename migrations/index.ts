@@ -7,6 +7,7 @@ import { Predictors1764273600000 } from './1764273600000-predictors';
 import { ModelGraphParts1764277200000 } from './1764277200000-model-graph-parts';
 import { Jobs1764284400000 } from './1764284400000-jobs';
 import { OneReferenceRow1764320000000 } from './1764320000000-one-reference-row';
+import { RateLimitCounters1764330000000 } from './1764330000000-rate-limit-counters';
 
 /** Every migration, oldest first. Listed explicitly so the same list runs from ts (tests) and js (dist). */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   ModelGraphParts1764277200000,
   Jobs1764284400000,
   OneReferenceRow1764320000000,
+  RateLimitCounters1764330000000,
 ];

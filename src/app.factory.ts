@@ -8,6 +8,8 @@ import { DomainExceptionFilter } from './common/domain-exception.filter';
 import { requestIdMiddleware } from './common/request-id.middleware';
 import { AppConfig } from './config/env.schema';
 import { DatabaseUnavailableFilter } from './database/database-unavailable.filter';
+import { applyHttpHardening } from './limits/http-hardening';
+import { applyObservability } from './observability/apply-observability';
 
 /** Largest JSON body accepted. */
 export const JSON_BODY_LIMIT = '16mb';
@@ -22,11 +24,15 @@ export async function createApp(config: AppConfig, options: { preview?: boolean 
     abortOnError: false,
     // Uploads are multipart streams read by busboy; JSON bodies get the parser below.
     bodyParser: false,
+    // Boot messages wait for the JSON logger that applyObservability installs.
+    bufferLogs: true,
   });
+  applyObservability(app);
   // Measurement lists of big models run to megabytes (100k nodes × ~100 bytes); beyond this a client should send
   // an ONNX Runtime trace as a file instead.
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
   app.use(requestIdMiddleware);
+  applyHttpHardening(app, config);
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   // Later filters are tried first: an unreachable database (503), domain codes, then the catch-all.
   app.useGlobalFilters(new AllExceptionsFilter(), new DomainExceptionFilter(), new DatabaseUnavailableFilter());
@@ -42,8 +48,9 @@ export async function createApp(config: AppConfig, options: { preview?: boolean 
 export async function createWorker(config: AppConfig): Promise<INestApplicationContext> {
   const context = await NestFactory.createApplicationContext(
     AppModule.forRoot({ ...config, WORKERS: Math.max(1, config.WORKERS), SEED_REFERENCE: false }, 'worker'),
-    { logger: LEVELS.slice(0, LEVELS.indexOf(config.LOG_LEVEL) + 1), abortOnError: false },
+    { logger: LEVELS.slice(0, LEVELS.indexOf(config.LOG_LEVEL) + 1), abortOnError: false, bufferLogs: true },
   );
+  applyObservability(context);
   await context.init();
   return context;
 }

@@ -7,8 +7,10 @@ import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { KitModule } from './kit/kit.module';
+import { LimitsModule } from './limits/limits.module';
 import { ModelsModule } from './models/models.module';
 import { NetworksModule } from './networks/networks.module';
+import { ObservabilityModule } from './observability/observability.module';
 import { PlansModule } from './plans/plans.module';
 import { PlatformsModule } from './platforms/platforms.module';
 import { PredictionsModule } from './predictions/predictions.module';
@@ -21,8 +23,11 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config, role),
+        ObservabilityModule,
         DatabaseModule,
         AuthModule,
+        // After AuthModule: its key guard runs first, so the rate limit counts per authenticated key.
+        LimitsModule,
         HealthModule,
         ModelsModule,
         JobsModule,

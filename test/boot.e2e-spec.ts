@@ -106,13 +106,14 @@ describe('boot (built server as a child process)', () => {
     expect(worker.err).toMatch(/npm run worker needs DATABASE_URL/);
   });
 
-  it('generates the admin key at first boot, prints it once, stores it 0600, and keeps it across restarts', async () => {
+  it('generates the admin key at first boot, stores it 0600 (printed only to a terminal), and keeps it across restarts', async () => {
     const first = await boot({ DATA_DIR: dataDir });
-    const printed = /Admin API key[^\n]*\n\s+(\S+)/.exec(first.stdout());
-    expect(printed).not.toBeNull();
-    const key = printed![1];
     const file = join(dataDir, 'admin-key');
-    expect(readFileSync(file, 'utf8').trim()).toBe(key);
+    const key = readFileSync(file, 'utf8').trim();
+    expect(key.length).toBeGreaterThanOrEqual(16);
+    // stdout is a pipe here, as under a service manager: the log says where the key is, never the key itself.
+    expect(first.stdout()).not.toContain(key);
+    expect(first.stdout()).toMatch(/admin key generated and saved to \S*admin-key/);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(first.stdout()).toMatch(/Swagger UI at http:\/\/\S+\/docs/);
 

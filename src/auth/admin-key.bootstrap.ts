@@ -55,7 +55,13 @@ export class AdminKeyBootstrap implements OnModuleInit {
       writeFileSync(file, `${key}\n`, { mode: 0o600 });
       return key;
     });
-    // Printed to stdout, not the logger, so that it shows once whatever the log level.
-    if (generated) process.stdout.write(`\nAdmin API key (shown once, also saved to ${file}):\n  ${generated}\n\n`);
+    if (generated === null) return;
+    // Never through the logger: logs are shipped and kept. Printed once, straight to an interactive terminal only;
+    // a service manager or container captures stdout as its log, so there the file is the only copy.
+    if (process.stdout.isTTY) {
+      process.stdout.write(`\nAdmin API key (shown once, also saved to ${file}):\n  ${generated}\n\n`);
+    } else {
+      this.logger.log(`admin key generated and saved to ${file} (not printed: stdout is not a terminal)`);
+    }
   }
 }

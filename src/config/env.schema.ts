@@ -69,6 +69,22 @@ export const envSchema = z.object({
    * cut off goes back to the queue and is retried).
    */
   SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** Requests one API key may make per window, across every instance (the counters live in the database); 0: off. */
+  RATE_LIMIT_REQUESTS: z.coerce.number().int().min(0).max(1_000_000).default(6000),
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** Per-tenant quotas: models stored, bytes of the model files uploaded, jobs queued or running at once. */
+  QUOTA_MODELS: z.coerce.number().int().min(1).max(10_000_000).default(1000),
+  QUOTA_STORED_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(100 * GIB),
+  QUOTA_QUEUED_JOBS: z.coerce.number().int().min(1).max(1_000_000).default(100),
+  /** Origins allowed to call the API from a browser: unset, no CORS headers at all; `*`, any; else a comma list. */
+  CORS_ORIGINS: z
+    .string()
+    .regex(/^(\*|https?:\/\/[^,\s]+(,https?:\/\/[^,\s]+)*)$/, 'must be * or a comma list of http(s) origins')
+    .optional(),
 });
 
 /** The ONNX reader's caps, from the validated config. */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, QueryDeepPartialEntity } from 'typeorm';
 import type { Page } from '../common/pagination';
+import { QuotaService } from '../limits/quota.service';
 import { JobEntity } from './entities/job.entity';
 import { JobQueue } from './job-queue';
 import { JobRunner } from './job-runner';
@@ -14,12 +15,14 @@ export class JobsService {
     private readonly dataSource: DataSource,
     private readonly queue: JobQueue,
     private readonly runner: JobRunner,
+    private readonly quotas: QuotaService,
   ) {}
 
   /** Creates the job's row and its queue entry in one transaction. */
   async enqueue(tenantId: string, kind: string, params: Record<string, unknown>): Promise<JobAcceptedDto> {
     const id = randomUUID();
     const job = await this.dataSource.transaction(async (em) => {
+      await this.quotas.assertJobFits(em, tenantId);
       await em.insert(JobEntity, {
         id,
         tenantId,

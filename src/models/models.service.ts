@@ -5,6 +5,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, IsNull } from 'typeorm';
 import { APP_CONFIG, AppConfig, onnxLimitsOf } from '../config/env.schema';
 import type { Page } from '../common/pagination';
+import { QuotaService } from '../limits/quota.service';
 import { receiveUpload } from '../common/upload';
 import { analyseGraph, IngestedModel, readGraph } from '../onnx/ingest';
 import type { NodeFeatures } from '../onnx/types';
@@ -23,11 +24,14 @@ export class ModelsService {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly quotas: QuotaService,
   ) {}
 
   /** Parses the upload while it streams in, then stores the model and all its nodes in one transaction. */
   async createFromUpload(tenantId: string, req: IncomingMessage): Promise<ModelDto> {
     const limits = onnxLimitsOf(this.config);
+    // Refuse a tenant at its quota before reading a file it could not store; store() checks again, under the lock.
+    await this.quotas.assertModelFits(this.dataSource.manager, tenantId, 0);
     const upload = await receiveUpload(
       req,
       { fileField: 'file', maxFileBytes: this.config.MAX_UPLOAD_BYTES, limitName: 'MAX_UPLOAD_BYTES' },
@@ -97,6 +101,7 @@ export class ModelsService {
   store(tenantId: string | null, name: string, ingested: IngestedModel): Promise<ModelEntity> {
     const { summary, features } = ingested;
     return this.dataSource.transaction(async (em) => {
+      if (tenantId !== null) await this.quotas.assertModelFits(em, tenantId, summary.fileBytes);
       const model = em.create(ModelEntity, {
         id: randomUUID(),
         tenantId,

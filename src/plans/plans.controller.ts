@@ -1,7 +1,18 @@
-import { Body, Controller, Get, Header, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import { CurrentPrincipal, Principal } from '../auth/principal';
 import { ApiErrors } from '../common/api-errors.decorator';
+import { Page, PageQueryDto } from '../common/pagination';
+import { PlanPageDto, PlanSummaryDto } from './plan-list.dto';
+import { PlanListService } from './plan-list.service';
 import { PlanDto } from './plan.response';
 import { CreatePlanDto } from './plans.dto';
 import { PlansService } from './plans.service';
@@ -10,7 +21,10 @@ import { PlansService } from './plans.service';
 @ApiBearerAuth()
 @Controller('v1/plans')
 export class PlansController {
-  constructor(private readonly plans: PlansService) {}
+  constructor(
+    private readonly plans: PlansService,
+    private readonly planList: PlanListService,
+  ) {}
 
   @Post()
   @ApiOperation({
@@ -23,6 +37,14 @@ export class PlansController {
   @ApiErrors(400, 401, 404, 409)
   create(@CurrentPrincipal() principal: Principal, @Body() body: CreatePlanDto): Promise<PlanDto> {
     return this.plans.create(principal.tenantId, body);
+  }
+
+  @Get()
+  @ApiOperation({ summary: "List the tenant's plans, oldest first (summaries: GET /v1/plans/{id} has the whole plan)" })
+  @ApiOkResponse({ type: PlanPageDto })
+  @ApiErrors(400, 401)
+  list(@CurrentPrincipal() principal: Principal, @Query() page: PageQueryDto): Promise<Page<PlanSummaryDto>> {
+    return this.planList.list(principal.tenantId, page.limit, page.offset);
   }
 
   @Get(':id')
@@ -41,5 +63,14 @@ export class PlansController {
   @ApiErrors(400, 401, 404)
   diagram(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<string> {
     return this.plans.diagram(principal.tenantId, id);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a stored plan' })
+  @ApiNoContentResponse({ description: 'deleted' })
+  @ApiErrors(400, 401, 404)
+  async remove(@CurrentPrincipal() principal: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+    await this.planList.remove(principal.tenantId, id);
   }
 }

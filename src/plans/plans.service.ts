@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/env.schema';
+import { timedSync } from '../common/timings';
 import { ModelsService } from '../models/models.service';
 import type { NodeFeatures } from '../onnx/types';
 import { NetworksService, ResolvedNetwork } from '../networks/networks.service';
@@ -73,7 +74,7 @@ export class PlansService {
       });
       return {
         pg: prepared,
-        solution: solvePrepared(prepared, planNetwork)!,
+        solution: timedSync('solver', () => solvePrepared(prepared, planNetwork))!,
         regions:
           planNetwork.tiers > 1 ? bandwidthRegions(prepared, planNetwork, link, range.fromMbps, range.toMbps) : [],
         sixBaselines: baselines(prepared, planNetwork, tierNames),

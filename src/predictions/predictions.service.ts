@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { timed } from '../common/timings';
 import { ModelsService } from '../models/models.service';
 import type { NodeFeatures } from '../onnx/types';
 import { MeasurementEntity } from '../platforms/entities/measurement.entity';
@@ -92,7 +93,10 @@ export class PredictionsService {
           `train one (POST /v1/platforms/${platform.slug}/predictors) or measure the missing nodes`,
       );
     }
-    return { latencyUs: await predictor.predict(features), predictorId: predictor.artifact.id };
+    return {
+      latencyUs: await timed('prediction', () => predictor.predict(features)),
+      predictorId: predictor.artifact.id,
+    };
   }
 
   private async measured(platformId: string, modelId: string): Promise<Map<number, number>> {
