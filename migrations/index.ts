@@ -6,6 +6,8 @@ import { PlatformCalibration1764270000000 } from './1764270000000-platform-calib
 import { Predictors1764273600000 } from './1764273600000-predictors';
 import { ModelGraphParts1764277200000 } from './1764277200000-model-graph-parts';
 import { Jobs1764284400000 } from './1764284400000-jobs';
+import { PlatformRuntime1764300000000 } from './1764300000000-platform-runtime';
+import { KernelMeasurements1764300000001 } from './1764300000001-kernel-measurements';
 
 /** Every migration, oldest first. Listed explicitly so the same list runs from ts (tests) and js (dist). */
 export const MIGRATIONS = [
@@ -17,4 +19,6 @@ export const MIGRATIONS = [
   Predictors1764273600000,
   ModelGraphParts1764277200000,
   Jobs1764284400000,
+  PlatformRuntime1764300000000,
+  KernelMeasurements1764300000001,
 ];

@@ -111,6 +111,8 @@ function predictionsStatus(code: PredictionsErrorCode): HttpStatus {
     case PredictionsErrorCode.NO_MEASUREMENTS:
     case PredictionsErrorCode.DERIVED_PLATFORM:
       return HttpStatus.CONFLICT;
+    case PredictionsErrorCode.UNSUPPORTED_GRAPH_OPTIMIZATION:
+      return HttpStatus.BAD_REQUEST;
     default:
       return assertNever(code);
   }

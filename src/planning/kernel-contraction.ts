@@ -27,7 +27,11 @@ export interface ContractedGraph {
  * runtime folds although the planner does not see it as constant) becomes a vertex of its own. Kernels must be
  * convex and their quotient acyclic, as a runtime's fusions are; anything else is a PlanningError naming them.
  */
-export function contractKernels(graph: PlanGraph, kernelOf: readonly number[]): ContractedGraph {
+export function contractKernels(
+  graph: PlanGraph,
+  kernelOf: readonly number[],
+  kernelNames?: readonly string[],
+): ContractedGraph {
   const n = graph.nodes.length;
   if (kernelOf.length !== n) throw new PlanningError(`kernelOf has ${kernelOf.length} entries, not ${n}`);
   const groupOf = new Map<string, number>();
@@ -63,7 +67,7 @@ export function contractKernels(graph: PlanGraph, kernelOf: readonly number[]): 
     const latencyUs = graph.nodes[running[0]].latencyUs.map((_, j) =>
       running.reduce((sum, v) => sum + graph.nodes[v].latencyUs[j], 0),
     );
-    return { name: kernelName(graph, memberNodes, kernelOf), latencyUs, isConstant: false };
+    return { name: kernelName(graph, memberNodes, kernelOf, kernelNames), latencyUs, isConstant: false };
   });
   const tensors: PlanTensor[] = [];
   for (const t of graph.tensors) {
@@ -78,9 +82,15 @@ export function contractKernels(graph: PlanGraph, kernelOf: readonly number[]): 
   return { graph: { nodes, tensors }, members, vertexOf };
 }
 
-/** The vertex's name: its kernel's members joined when several, else the node's own. */
-function kernelName(graph: PlanGraph, memberNodes: number[], kernelOf: readonly number[]): string {
+/** The vertex's name: its kernel's when named, else its node's (alone) or `kernel <k>`. */
+function kernelName(
+  graph: PlanGraph,
+  memberNodes: number[],
+  kernelOf: readonly number[],
+  kernelNames?: readonly string[],
+): string {
   const k = kernelOf[memberNodes[0]];
+  if (k >= 0 && kernelNames?.[k] !== undefined) return kernelNames[k];
   return memberNodes.length === 1 || k < 0 ? graph.nodes[memberNodes[0]].name : `kernel ${k}`;
 }
 

@@ -23,9 +23,10 @@ export function prepareKernelProblem(
   graph: PlanGraph,
   kernelOf: readonly number[] | null,
   options: PlanOptions = {},
+  kernelNames?: readonly string[],
 ): KernelProblem {
   const nodes = prepare(graph, options); // validates the node graph before it is contracted
-  const contracted = contractKernels(graph, kernelOf ?? singletonKernels(graph));
+  const contracted = contractKernels(graph, kernelOf ?? singletonKernels(graph), kernelNames);
   const pinToEnd = [...new Set((options.pinToEnd ?? []).map((v) => contracted.vertexOf[v]).filter((k) => k >= 0))];
   return { nodes, kernels: prepare(contracted.graph, { ...options, pinToEnd }), contracted };
 }

@@ -6,15 +6,17 @@ import { NetworksService, ResolvedNetwork } from '../networks/networks.service';
 import { bandwidthRegions } from '../planning/bandwidth-regions';
 import { baselines } from '../planning/baselines';
 import { asChain } from '../planning/chain-solver';
-import { prepare } from '../planning/cost-model';
+import { expandAssignment, prepareKernelProblem, solveKernelProblem } from '../planning/kernel-plan';
 import { planGraphFromFeatures } from '../planning/plan-graph';
 import { buildReport } from '../planning/plan-report';
-import { solvePrepared } from '../planning/solve';
 import type { PlanNetwork } from '../planning/types';
 import { PlatformDirectory } from '../platforms/platform-directory';
+import { runtimeHasModes } from '../platforms/runtime';
+import { PredictionsService } from '../predictions/predictions.service';
 import { renderPlanDiagram } from './diagram';
 import { PlanEntity } from './entities/plan.entity';
 import { PlanInputsService } from './plan-inputs.service';
+import { tierKernels } from './plan-kernels';
 import { PlanDto } from './plan.response';
 import { CreatePlanDto } from './plans.dto';
 import { PlansError, PlansErrorCode } from './plans.error';
@@ -29,14 +31,28 @@ export class PlansService {
     private readonly networks: NetworksService,
     private readonly platforms: PlatformDirectory,
     private readonly inputs: PlanInputsService,
+    private readonly predictions: PredictionsService,
   ) {}
 
   async create(tenantId: string, dto: CreatePlanDto): Promise<PlanDto> {
     const network = await this.network(tenantId, dto);
     const model = await this.models.findUsable(tenantId, dto.modelId);
     const features = await this.inputs.featuresOf(model.id);
+    const graphOf = {
+      id: model.id,
+      inputs: model.inputs.map((i) => i.name),
+      outputs: model.outputs.map((o) => o.name),
+    };
     const tierPlatforms = await Promise.all(network.tiers.map((t) => this.platforms.resolve(tenantId, t.platform)));
-    const latencies = await Promise.all(tierPlatforms.map((p) => this.inputs.latenciesOf(p, model.id)));
+    // The requested mode applies to the tiers whose runtime has modes; PyTorch eager runs as it runs.
+    const modes = await Promise.all(
+      tierPlatforms.map((p) =>
+        this.predictions.resolveMode(p, runtimeHasModes(p.runtime) ? dto.graphOptimization : undefined),
+      ),
+    );
+    const latencies = await Promise.all(tierPlatforms.map((p, t) => this.inputs.latenciesOf(p, graphOf, modes[t])));
+    // One tier running ORT's kernels is enough: a plan that split one would not run it as priced there.
+    const kernels = modes.some((m) => m.graphOptimization === 'all') ? await this.inputs.kernelsOf(graphOf) : null;
 
     const indexOf = new Map(features.map((f) => [f.name, f.index]));
     const pinToEnd = dto.pinToEnd ?? [];
@@ -50,43 +66,59 @@ export class PlansService {
       latencies.map((l) => l.latencyUs),
     );
     const transferDtype = dto.transferDtype ?? 'float32';
-    const pg = prepare(graph, {
-      transferDtype,
-      inputBytes: dto.inputBytes,
-      pinToEnd: pinToEnd.map((n) => indexOf.get(n)!),
-    });
+    const options = { transferDtype, inputBytes: dto.inputBytes, pinToEnd: pinToEnd.map((n) => indexOf.get(n)!) };
+    const problem = prepareKernelProblem(
+      graph,
+      kernels?.kernelOf ?? null,
+      options,
+      kernels?.kernels.map((k) => k.name),
+    );
     const planNetwork: PlanNetwork = { tiers: network.tiers.length, links: network.links };
     const tierNames = network.tiers.map((t) => t.name);
-    const solution = solvePrepared(pg, planNetwork)!;
+    const solution = solveKernelProblem(problem, planNetwork)!;
     const link = dto.bandwidth?.link ?? 1;
     const range = { ...DEFAULT_RANGE, ...dto.bandwidth };
     if (planNetwork.tiers > 1 && link >= planNetwork.tiers)
       throw bad(`bandwidth.link ${link} does not exist: links are 1..${planNetwork.tiers - 1}`);
     if (range.fromMbps >= range.toMbps) throw bad('bandwidth.fromMbps must be below bandwidth.toMbps');
-    const regions = planNetwork.tiers > 1 ? bandwidthRegions(pg, planNetwork, link, range.fromMbps, range.toMbps) : [];
+    const regions =
+      planNetwork.tiers > 1
+        ? bandwidthRegions(problem.kernels, planNetwork, link, range.fromMbps, range.toMbps).map((r) => ({
+            ...r,
+            assignment: expandAssignment(problem, r.assignment),
+          }))
+        : [];
 
     const report = buildReport({
       nodeNames: features.map((f) => f.name),
       tierNames,
       tierPlatforms: network.tiers.map((t) => t.platform),
-      isChain: asChain(pg) !== null,
+      isChain: asChain(problem.nodes) !== null,
       solution,
-      baselines: baselines(pg, planNetwork, tierNames),
+      baselines: baselines(problem.kernels, planNetwork, tierNames),
       regions,
       regionLink: link,
     });
-    const predictionSources: Record<string, number> = { measured: 0, predicted: 0, constant: 0 };
+    const vertexTiers = problem.contracted.members.map((nodes) => solution.assignment[nodes[0]]);
+    const tiers = report.tiers.map((tier, t) => ({
+      ...tier,
+      ...modes[t],
+      kernels: tierKernels(problem, features, latencies[t], kernels, vertexTiers, t),
+    }));
+    const predictionSources: Record<string, number> = { measured: 0, predicted: 0, constant: 0, fused: 0 };
     solution.assignment.forEach((tier, i) => predictionSources[latencies[tier].sources[i]]++);
 
     const plan = {
       modelId: model.id,
       objective: 'latency' as const,
       ...report,
+      tiers,
       predictionSources,
       network: { tiers: network.tiers, links: network.links },
       transferDtype,
       inputBytes: dto.inputBytes ?? null,
       pinToEnd,
+      graphOptimization: dto.graphOptimization ?? null,
     };
     const row = await this.dataSource
       .getRepository(PlanEntity)

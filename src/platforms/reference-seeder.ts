@@ -11,6 +11,7 @@ import {
   loadReferenceGraph,
   loadReferenceMeasurements,
   REFERENCE_PLATFORMS,
+  ReferencePlatform,
   referenceGraphs,
 } from './reference/reference-data';
 
@@ -36,7 +37,7 @@ export class ReferenceSeeder implements OnApplicationBootstrap {
     const started = Date.now();
     const modelIds = await this.seedGraphs();
     for (const spec of REFERENCE_PLATFORMS) {
-      const platform = await this.seedPlatform(spec.slug, spec.name, spec.kind, spec.description);
+      const platform = await this.seedPlatform(spec);
       if (await this.dataSource.getRepository(MeasurementEntity).existsBy({ platformId: platform.id })) continue;
       const loaded = await loadReferenceMeasurements(spec.csvPlatform);
       const nodeIndex = await this.nodeIndex(modelIds);
@@ -72,20 +73,22 @@ export class ReferenceSeeder implements OnApplicationBootstrap {
     return existing;
   }
 
-  private async seedPlatform(slug: string, name: string, kind: PlatformEntity['kind'], description: string) {
+  private async seedPlatform(spec: ReferencePlatform) {
     const repo = this.dataSource.getRepository(PlatformEntity);
-    const found = await repo.findOneBy({ slug, tenantId: IsNull() });
+    const found = await repo.findOneBy({ slug: spec.slug, tenantId: IsNull() });
     if (found) return found;
     return repo.save(
       repo.create({
         id: randomUUID(),
         tenantId: null,
-        slug,
-        name,
-        kind,
-        description,
+        slug: spec.slug,
+        name: spec.name,
+        kind: spec.kind,
+        description: spec.description,
         derivedFromId: null,
         scale: null,
+        runtime: spec.runtime,
+        defaultGraphOptimization: spec.defaultGraphOptimization,
       }),
     );
   }

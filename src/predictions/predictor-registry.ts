@@ -10,9 +10,21 @@ import {
   predictorFromArtifact,
   PredictorArtifact,
 } from '../predictors/predictor-runtime';
+import type { KernelGrouping } from '../kernels';
+import type { NodeFeatures } from '../onnx/types';
+import { loadDeployedModel } from './deployed-models';
 import { PredictorEntity, PredictorNetworkEntity } from './entities/predictor.entity';
 
 export const REFERENCE_PREDICTORS = join(REFERENCE_DIR, 'predictors');
+
+/**
+ * What turns a model's per-node (`disabled`) latencies into the latencies of the kernels ONNX Runtime runs at
+ * `all`, for one platform: the fitted kernel cost model stored beside its predictor.
+ */
+export interface DeployedLatencyModel {
+  id: string;
+  kernelLatencies(grouping: KernelGrouping, features: NodeFeatures[], disabledNodeUs: Float64Array): Float64Array;
+}
 
 /**
  * Finds a platform's active predictor. Reference platforms use the committed predictors trained by
@@ -22,6 +34,7 @@ export const REFERENCE_PREDICTORS = join(REFERENCE_DIR, 'predictors');
 @Injectable()
 export class PredictorRegistry {
   private readonly loaded = new Map<string, LoadedPredictor>();
+  private readonly deployed = new Map<string, DeployedLatencyModel | null>();
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -38,6 +51,18 @@ export class PredictorRegistry {
     const predictor = predictorFromArtifact(row.artifact, (file) => bytes.get(file)!);
     this.loaded.set(row.id, predictor);
     return predictor;
+  }
+
+  /**
+   * The deployed (`all`) cost model of a platform that is not derived, or null when it has none. Reference CPUs
+   * read theirs from data/reference/predictors/<slug>.deployed.json; a tenant's platform has none yet (kernel
+   * measurements, when it has them, still win per kernel).
+   */
+  deployedModel(platform: PlatformEntity): DeployedLatencyModel | null {
+    if (platform.tenantId !== null) return null;
+    const key = `deployed:${platform.slug}`;
+    if (!this.deployed.has(key)) this.deployed.set(key, loadDeployedModel(platform.slug));
+    return this.deployed.get(key)!;
   }
 
   /** The artifact of a reference platform's predictor, or null when none was trained. */
