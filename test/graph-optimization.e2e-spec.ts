@@ -38,9 +38,11 @@ describe('runtimes and graph optimisation (e2e)', () => {
     (await t.dataSource.query('SELECT count(*)::int AS n FROM plans'))[0].n;
 
   it('platforms say which runtime their latencies describe and which modes they have a model for', async () => {
-    const cpu1 = (await api(t).get('/v1/platforms/ref-cpu1').set(bearer(key)).expect(200)).body;
-    expect(cpu1).toMatchObject({ runtime: 'onnxruntime', defaultGraphOptimization: 'all' });
-    expect(cpu1.graphOptimizations).toContain('disabled');
+    for (const slug of ['ref-cpu1', 'ref-cpu16']) {
+      const cpu = (await api(t).get(`/v1/platforms/${slug}`).set(bearer(key)).expect(200)).body;
+      expect(cpu).toMatchObject({ runtime: 'onnxruntime', defaultGraphOptimization: 'all' });
+      expect(cpu.graphOptimizations).toEqual(['all', 'disabled']);
+    }
     const h200 = (await api(t).get('/v1/platforms/ref-h200').set(bearer(key)).expect(200)).body;
     expect(h200).toMatchObject({ runtime: 'pytorch-eager', defaultGraphOptimization: null, graphOptimizations: [] });
     const phone = (await api(t).get('/v1/platforms/phone').set(bearer(key)).expect(200)).body;
@@ -165,26 +167,158 @@ describe('runtimes and graph optimisation (e2e)', () => {
     expect(stored.tiers).toEqual(res.tiers);
   });
 
-  it('plans on the reference graphs still answer per node with disabled', async () => {
-    const resnet = (
-      await api(t)
-        .post('/v1/models')
-        .set(bearer(key))
-        .attach('file', readFileSync(fixturePath('graphs', 'resnet18.onnx')), 'resnet18.onnx')
-        .expect(201)
-    ).body.id;
-    const network = {
+  describe('at all on the reference CPUs', () => {
+    let resnet: string;
+    const REFERENCE_TIERS = (end: string, up: number) => ({
       tiers: [
-        { name: 'end', platform: 'ref-cpu1' },
+        { name: 'end', platform: end },
         { name: 'edge', platform: 'ref-cpu16' },
+        { name: 'cloud', platform: 'ref-h200' },
       ],
-      links: [{ uplinkMbps: 20, downlinkMbps: 50, rttMs: 10 }],
-    };
-    const res = (await plan({ modelId: resnet, network, graphOptimization: 'disabled' }).expect(201)).body;
-    for (const tier of res.tiers as Tier[]) {
-      expect(tier.graphOptimization).toBe('disabled');
-      expect(tier.kernels.every((k) => k.nodes.length === 1)).toBe(true);
-    }
-    expect(res.predictionSources.fused).toBe(0);
+      links: [
+        { uplinkMbps: up, downlinkMbps: up * 4, rttMs: 20 },
+        { uplinkMbps: 100, downlinkMbps: 100, rttMs: 40 },
+      ],
+    });
+
+    beforeAll(async () => {
+      resnet = (
+        await api(t)
+          .post('/v1/models')
+          .set(bearer(key))
+          .attach('file', readFileSync(fixturePath('graphs', 'resnet18.onnx')), 'resnet18.onnx')
+          .expect(201)
+      ).body.id;
+      await createPlatform({ slug: 'cpu1-x2', name: 'twice ref-cpu1', derivedFrom: 'ref-cpu1', scale: 2 }).expect(201);
+      await createPlatform({ slug: 'cpu1-x50', name: 'slow', derivedFrom: 'ref-cpu1', scale: 50 }).expect(201);
+    });
+
+    it('predict deployed latency by default: kernels listed, their cost on the main node, fused nodes 0', async () => {
+      const all = (await predict({ modelId: resnet, platform: 'ref-cpu1' }).expect(200)).body;
+      expect(all).toMatchObject({ runtime: 'onnxruntime', graphOptimization: 'all' });
+      expect(all.predictorId).toMatch(/deployed/);
+      const byName = new Map<string, { latencyUs: number; source: string }>(
+        all.nodes.map((n: { name: string; latencyUs: number; source: string }) => [n.name, n]),
+      );
+      expect(all.kernels.length).toBeLessThan(all.nodes.length);
+      expect(all.kernels.some((k: Kernel) => k.nodes.length >= 2)).toBe(true); // Conv + Relu at least
+      const listed = all.kernels.flatMap((k: Kernel) => k.nodes);
+      expect(new Set(listed).size).toBe(listed.length); // every node in at most one kernel
+      for (const k of all.kernels as Kernel[]) {
+        const latencies = k.nodes.map((n) => byName.get(n)!.latencyUs);
+        expect(latencies.reduce((a, b) => a + b, 0)).toBeCloseTo(k.latencyUs, 6);
+        expect(latencies.filter((us) => us !== 0).length).toBeLessThanOrEqual(1);
+        if (k.nodes.length > 1)
+          expect(k.nodes.filter((n) => byName.get(n)!.source === 'fused').length).toBeGreaterThan(0);
+      }
+      const sum = all.kernels.reduce((s: number, k: Kernel) => s + k.latencyUs, 0);
+      expect(all.totalMs).toBeCloseTo(sum / 1000, 6);
+      const disabled = (
+        await predict({ modelId: resnet, platform: 'ref-cpu1', graphOptimization: 'disabled' }).expect(200)
+      ).body;
+      expect(disabled.graphOptimization).toBe('disabled');
+      expect(disabled.nodes.some((n: { source: string }) => n.source === 'fused')).toBe(false);
+      // What is deployed is faster than the profiling mode (0.25–0.76 of it on the 39 reference models).
+      expect(all.totalMs).toBeLessThan(disabled.totalMs);
+      expect(all.totalMs).toBeGreaterThan(0.1 * disabled.totalMs);
+    });
+
+    it('derived platforms inherit both modes: scale × the base kernel by kernel', async () => {
+      const described = (await api(t).get('/v1/platforms/cpu1-x2').set(bearer(key)).expect(200)).body;
+      expect(described).toMatchObject({ defaultGraphOptimization: 'all', graphOptimizations: ['all', 'disabled'] });
+      const base = (await predict({ modelId: resnet, platform: 'ref-cpu1' }).expect(200)).body;
+      const derived = (await predict({ modelId: resnet, platform: 'cpu1-x2' }).expect(200)).body;
+      expect(derived.graphOptimization).toBe('all');
+      derived.kernels.forEach((k: Kernel, i: number) =>
+        expect(k.latencyUs).toBeCloseTo(base.kernels[i].latencyUs * 2, 6),
+      );
+    });
+
+    it('a kernel measured at all on the platform wins over its predicted cost', async () => {
+      const before = (await predict({ modelId: resnet, platform: 'cpu1-x2' }).expect(200)).body;
+      const target = (before.kernels as Kernel[]).find((k) => k.nodes.length > 1)!;
+      const [platform] = await t.dataSource.query("SELECT id FROM platforms WHERE slug = 'cpu1-x2'");
+      const [main] = await t.dataSource.query('SELECT idx FROM model_nodes WHERE model_id = $1 AND name = $2', [
+        resnet,
+        target.nodes[0],
+      ]);
+      await t.dataSource.query(
+        `INSERT INTO kernel_measurements (platform_id, model_id, kernel, main_node_idx, median_us, source)
+         VALUES ($1, $2, $3, $4, 1234.5, 'upload')`,
+        [platform.id, resnet, target.kernel, main.idx],
+      );
+      const after = (await predict({ modelId: resnet, platform: 'cpu1-x2' }).expect(200)).body;
+      const measured = (after.kernels as Kernel[]).find((k) => k.kernel === target.kernel)!;
+      expect(measured).toMatchObject({ latencyUs: 1234.5, source: 'measured' });
+      expect(after.totalMs).toBeCloseTo(before.totalMs + (1234.5 - target.latencyUs) / 1000, 6);
+      // Plans see it too: their latency cache is keyed on the kernel measurements.
+      const planned = (await plan({ modelId: resnet, network: REFERENCE_TIERS('cpu1-x2', 0.5) }).expect(201)).body;
+      const listed = (planned.tiers as Tier[]).flatMap((x) => x.kernels).find((k) => k.kernel === target.kernel)!;
+      expect(listed.source).toBe('measured');
+    });
+
+    it('plans never split a kernel, whatever the bandwidth, and move only tensors at kernel boundaries', async () => {
+      const kernels = (await predict({ modelId: resnet, platform: 'ref-cpu1' }).expect(200)).body.kernels as Kernel[];
+      const kernelOf = new Map(kernels.flatMap((k, i) => k.nodes.map((n) => [n, i] as const)));
+      const layers = (await api(t).get(`/v1/models/${resnet}/layers`).set(bearer(key)).expect(200)).body.items as {
+        name: string;
+        inputs: string[];
+        outputs: { name: string }[];
+      }[];
+      const producerOf = new Map(layers.flatMap((l) => l.outputs.map((o) => [o.name, l.name] as const)));
+      const readers = new Map<string, string[]>();
+      for (const l of layers) for (const i of l.inputs) readers.set(i, [...(readers.get(i) ?? []), l.name]);
+      let splitPlans = 0;
+      const firstConv = layers.find((l) => kernelOf.has(l.name))!.name;
+      // The last case forces a cut: a very slow end device that must run the first kernel (a privacy pin).
+      const cases: [string, number, string[]?][] = [
+        ['ref-cpu1', 0.3],
+        ['ref-cpu1', 10],
+        ['ref-cpu1', 400],
+        ['cpu1-x50', 1000, [firstConv]],
+      ];
+      for (const [end, up, pinToEnd] of cases) {
+        const request = { modelId: resnet, network: REFERENCE_TIERS(end, up), pinToEnd };
+        const res = (await plan(request).expect(201)).body;
+        const tiers = res.tiers as Tier[];
+        expect(tiers.map((x) => x.graphOptimization)).toEqual(['all', 'all', null]);
+        const tierOf = new Map(tiers.flatMap((x, i) => x.nodes.map((n) => [n, i] as const)));
+        const placements = (assign: Map<string, number | string>) => {
+          for (const k of kernels) expect(new Set(k.nodes.map((n) => assign.get(n))).size).toBe(1);
+          if (new Set(assign.values()).size > 1) splitPlans++;
+        };
+        placements(tierOf);
+        for (const region of res.bandwidthRegions) placements(new Map(Object.entries(region.tierOfNode)));
+        for (const transfer of res.transfers) {
+          for (const tensor of transfer.tensors as string[]) {
+            const producer = producerOf.get(tensor);
+            if (producer === undefined) continue; // the model input
+            const outside = (readers.get(tensor) ?? []).some((r) => kernelOf.get(r) !== kernelOf.get(producer));
+            expect(outside).toBe(true);
+          }
+        }
+        for (const tier of tiers) {
+          const sum = tier.kernels.reduce((s, k) => s + k.latencyUs, 0);
+          expect(tier.computeMs).toBeCloseTo(sum / 1000, 6);
+        }
+        expect(res.predictionSources.fused).toBeGreaterThan(0);
+      }
+      expect(splitPlans).toBeGreaterThan(0); // plans that do cut the model, and never through a kernel
+    });
+
+    it('plans answer per node with disabled, and the two modes are cached apart', async () => {
+      const network = REFERENCE_TIERS('ref-cpu1', 5);
+      const all = (await plan({ modelId: resnet, network }).expect(201)).body;
+      const disabled = (await plan({ modelId: resnet, network, graphOptimization: 'disabled' }).expect(201)).body;
+      for (const tier of (disabled.tiers as Tier[]).slice(0, 2)) {
+        expect(tier.graphOptimization).toBe('disabled');
+        expect(tier.kernels.every((k) => k.nodes.length === 1)).toBe(true);
+      }
+      expect(disabled.predictionSources.fused).toBe(0);
+      expect(disabled.baselines['end-only']).toBeGreaterThan(all.baselines['end-only']);
+      const again = (await plan({ modelId: resnet, network, graphOptimization: 'all' }).expect(201)).body;
+      expect(again.totalMs).toBe(all.totalMs);
+      expect(again.tiers).toEqual(all.tiers);
+    });
   });
 });

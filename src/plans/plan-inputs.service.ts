@@ -29,10 +29,12 @@ export class PlanInputsService {
     return this.features.getOrCreate(modelId, () => this.models.features(modelId));
   }
 
-  /** The kernels ONNX Runtime runs at `all`. */
-  async kernelsOf(graph: ModelGraph): Promise<KernelGrouping> {
+  /** The kernels ONNX Runtime runs at `all` on a CPU whose NCHWc block is `nchwcBlockSize`. */
+  async kernelsOf(graph: ModelGraph, nchwcBlockSize: number): Promise<KernelGrouping> {
     const features = await this.featuresOf(graph.id);
-    return this.groupings.getOrCreate(graph.id, async () => groupKernels(features, graph));
+    return this.groupings.getOrCreate(`${graph.id}|${nchwcBlockSize}`, async () =>
+      groupKernels(features, graph, { nchwcBlockSize }),
+    );
   }
 
   /** Latencies in one mode: kernels at `all`, one kernel per node otherwise. */
@@ -41,7 +43,9 @@ export class PlanInputsService {
     const key = `${graph.id}|${platform.id}|${platform.scale ?? ''}|${mode.runtime}|${mode.graphOptimization}|${version}`;
     const features = await this.featuresOf(graph.id);
     const grouping: GroupingRef =
-      mode.graphOptimization === 'all' ? await this.kernelsOf(graph) : nodeKernels(features);
+      mode.graphOptimization === 'all'
+        ? await this.kernelsOf(graph, await this.predictions.nchwcBlockSize(platform))
+        : nodeKernels(features);
     return this.latencies.getOrCreate(key, () =>
       this.predictions.runtimeLatencies(platform, graph, features, mode, grouping),
     );

@@ -32,7 +32,7 @@ export function tierKernels(
     const k = grouping ? grouping.kernelOf[running[0]] : -1;
     const kernel = k >= 0 ? grouping!.kernels[k] : undefined;
     let source: KernelSource = running.every((v) => latencies.sources[v] === 'measured') ? 'measured' : 'predicted';
-    if (latencies.graphOptimization === 'all' && k >= 0) source = latencies.kernelSources[k];
+    if (latencies.grouping === grouping && k >= 0) source = latencies.kernelSources[k];
     result.push({
       kernel: problem.kernels.graph.nodes[i].name,
       kernelClass: kernel?.kernelClass ?? features[running[0]].opType,

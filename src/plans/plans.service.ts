@@ -51,8 +51,13 @@ export class PlansService {
       ),
     );
     const latencies = await Promise.all(tierPlatforms.map((p, t) => this.inputs.latenciesOf(p, graphOf, modes[t])));
-    // One tier running ORT's kernels is enough: a plan that split one would not run it as priced there.
-    const kernels = modes.some((m) => m.graphOptimization === 'all') ? await this.inputs.kernelsOf(graphOf) : null;
+    // One tier running ORT's kernels is enough: a plan that split one would not run it as priced there. Tiers
+    // whose CPUs group differently (another NCHWc block) are planned with the first such tier's kernels.
+    const firstAll = modes.findIndex((m) => m.graphOptimization === 'all');
+    const kernels =
+      firstAll < 0
+        ? null
+        : await this.inputs.kernelsOf(graphOf, await this.predictions.nchwcBlockSize(tierPlatforms[firstAll]));
 
     const indexOf = new Map(features.map((f) => [f.name, f.index]));
     const pinToEnd = dto.pinToEnd ?? [];

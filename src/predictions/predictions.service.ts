@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { groupKernels, KernelGrouping } from '../kernels';
+import { DEFAULT_NCHWC_BLOCK, groupKernels, KernelGrouping } from '../kernels';
 import { ModelsService } from '../models/models.service';
 import type { NodeFeatures } from '../onnx/types';
 import { KernelMeasurementEntity } from '../platforms/entities/kernel-measurement.entity';
@@ -74,7 +74,7 @@ export class PredictionsService {
     const features = await this.models.features(model.id);
     const graph = { id: model.id, inputs: model.inputs.map((i) => i.name), outputs: model.outputs.map((o) => o.name) };
     const mode = await this.resolveMode(platform, graphOptimization);
-    const grouping = mode.graphOptimization === 'all' ? groupKernels(features, graph) : nodeKernels(features);
+    const grouping = await this.groupingFor(platform, mode, features, graph);
     const result = await this.runtimeLatencies(platform, graph, features, mode, grouping);
     const nodes = features.map((f, i) => ({
       name: f.name,
@@ -107,9 +107,25 @@ export class PredictionsService {
     const features = await this.models.features(model.id);
     const graph = { id: model.id, inputs: model.inputs.map((i) => i.name), outputs: model.outputs.map((o) => o.name) };
     const mode = await this.resolveMode(platform);
-    const grouping = mode.graphOptimization === 'all' ? groupKernels(features, graph) : nodeKernels(features);
+    const grouping = await this.groupingFor(platform, mode, features, graph);
     const result = await this.runtimeLatencies(platform, graph, features, mode, grouping);
     return result.latencyUs.reduce((sum, us) => sum + us, 0) / 1000;
+  }
+
+  /** The kernels the platform runs in `mode`: ORT's at `all` (grouped for its CPU), one per node otherwise. */
+  async groupingFor(
+    platform: PlatformEntity,
+    mode: RuntimeMode,
+    features: NodeFeatures[],
+    graph: ModelGraph,
+  ): Promise<GroupingRef> {
+    if (mode.graphOptimization !== 'all') return nodeKernels(features);
+    return groupKernels(features, graph, { nchwcBlockSize: await this.nchwcBlockSize(platform) });
+  }
+
+  /** The NCHWc block ORT uses on the platform's CPU (the deployed model's; a derived platform's base's). */
+  async nchwcBlockSize(platform: PlatformEntity): Promise<number> {
+    return this.registry.deployedModel(await this.rootOf(platform))?.nchwcBlockSize ?? DEFAULT_NCHWC_BLOCK;
   }
 
   /**

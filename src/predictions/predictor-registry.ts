@@ -23,6 +23,8 @@ export const REFERENCE_PREDICTORS = join(REFERENCE_DIR, 'predictors');
  */
 export interface DeployedLatencyModel {
   id: string;
+  /** The NCHWc block the platform's kernels were grouped with (it decides where ORT puts reorders). */
+  nchwcBlockSize: number;
   kernelLatencies(grouping: KernelGrouping, features: NodeFeatures[], disabledNodeUs: Float64Array): Float64Array;
 }
 
