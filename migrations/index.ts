@@ -8,6 +8,8 @@ import { ModelGraphParts1764277200000 } from './1764277200000-model-graph-parts'
 import { Jobs1764284400000 } from './1764284400000-jobs';
 import { OneReferenceRow1764320000000 } from './1764320000000-one-reference-row';
 import { RateLimitCounters1764330000000 } from './1764330000000-rate-limit-counters';
+import { PlatformRuntime1764300000000 } from './1764300000000-platform-runtime';
+import { KernelMeasurements1764300000001 } from './1764300000001-kernel-measurements';
 
 /** Every migration, oldest first. Listed explicitly so the same list runs from ts (tests) and js (dist). */
 export const MIGRATIONS = [
@@ -21,4 +23,6 @@ export const MIGRATIONS = [
   Jobs1764284400000,
   OneReferenceRow1764320000000,
   RateLimitCounters1764330000000,
+  PlatformRuntime1764300000000,
+  KernelMeasurements1764300000001,
 ];

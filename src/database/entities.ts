@@ -7,6 +7,7 @@ import { ModelEntity } from '../models/entities/model.entity';
 import { NetworkEntity } from '../networks/entities/network.entity';
 import { PlanEntity } from '../plans/entities/plan.entity';
 import { PredictorEntity, PredictorNetworkEntity } from '../predictions/entities/predictor.entity';
+import { KernelMeasurementEntity } from '../platforms/entities/kernel-measurement.entity';
 import { MeasurementEntity } from '../platforms/entities/measurement.entity';
 import { PlatformEntity } from '../platforms/entities/platform.entity';
 import { WholeModelMeasurementEntity } from '../platforms/entities/whole-model-measurement.entity';
@@ -25,4 +26,5 @@ export const ENTITIES = [
   PredictorNetworkEntity,
   JobEntity,
   WholeModelMeasurementEntity,
+  KernelMeasurementEntity,
 ];

@@ -37,18 +37,22 @@ export function asChain(pg: PreparedGraph): Chain | null {
   const returnCount = new Int32Array(m + 1);
   let chain: Chain | null = null;
   let isChain = true;
+  // Every node after the first must read its predecessor: a node fed by nothing could sit on any tier.
+  const fedByPrevious = new Uint8Array(m);
   for (const t of pg.tensors) {
     const from = t.producer < 0 ? -1 : pos[t.producer];
     if (t.consumers.length > 1 || (t.consumers.length === 1 && pos[t.consumers[0]] !== from + 1)) isChain = false;
     if (t.consumers.length === 1) {
       crossBytes[from + 1] += t.bytes;
       crossCount[from + 1]++;
+      if (from >= 0) fedByPrevious[from + 1] = 1;
     }
     if (t.returns) {
       returnBytes[from] += t.bytes;
       returnCount[from]++;
     }
   }
+  for (let c = 1; c < m; c++) if (!fedByPrevious[c]) isChain = false;
   if (isChain) {
     for (let c = m - 1; c >= 0; c--) {
       returnBytes[c] += returnBytes[c + 1];

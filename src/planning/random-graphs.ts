@@ -125,12 +125,68 @@ export function layeredDag(r: () => number, n: number, width = 4): PlanGraph {
   return { nodes, tensors };
 }
 
-/** Every monotone assignment (pins and allowed tiers respected), priced by the cost model; the cheapest. */
-export function exhaustive(pg: PreparedGraph, network: PlanNetwork, allowed?: AllowedTiers): Solution | null {
+/**
+ * A random grouping of a graph's nodes into kernels (node → kernel, -1 for none), as a runtime's fusions are:
+ * groups merged along random edges and now and then two unrelated groups, each merge kept only when the quotient
+ * stays acyclic (which makes every group convex). Constant nodes and, now and then, another node get no kernel.
+ */
+export function randomKernels(r: () => number, graph: PlanGraph, attempts: number): number[] {
+  const n = graph.nodes.length;
+  const kernelOf = graph.nodes.map((node, v) => (node.isConstant || r() < 0.1 ? -1 : v));
+  const edges: Array<[number, number]> = [];
+  for (const t of graph.tensors) for (const c of t.consumers) if (t.producer >= 0) edges.push([t.producer, c]);
+  const grouped = kernelOf.map((k, v) => (k >= 0 ? v : -1)).filter((v) => v >= 0);
+  for (let i = 0; i < attempts && grouped.length > 1; i++) {
+    const [u, v] = r() < 0.7 && edges.length > 0 ? pick(r, edges) : [pick(r, grouped), pick(r, grouped)];
+    const [a, b] = [kernelOf[u], kernelOf[v]];
+    if (a < 0 || b < 0 || a === b) continue;
+    const merged = kernelOf.map((k) => (k === b ? a : k));
+    if (quotientIsAcyclic(n, edges, merged)) merged.forEach((k, w) => (kernelOf[w] = k));
+  }
+  return kernelOf;
+}
+
+function quotientIsAcyclic(n: number, edges: Array<[number, number]>, kernelOf: number[]): boolean {
+  const vertex = (v: number): number => (kernelOf[v] >= 0 ? kernelOf[v] : n + v);
+  const successors = new Map<number, Set<number>>();
+  const indegree = new Map<number, number>();
+  for (let v = 0; v < n; v++) indegree.set(vertex(v), 0);
+  for (const [u, v] of edges) {
+    const [a, b] = [vertex(u), vertex(v)];
+    if (a === b) continue;
+    const out = successors.get(a) ?? new Set<number>();
+    if (!out.has(b)) indegree.set(b, indegree.get(b)! + 1);
+    successors.set(a, out.add(b));
+  }
+  const ready = [...indegree].filter(([, d]) => d === 0).map(([x]) => x);
+  let seen = 0;
+  while (ready.length > 0) {
+    const x = ready.pop()!;
+    seen++;
+    for (const y of successors.get(x) ?? []) {
+      indegree.set(y, indegree.get(y)! - 1);
+      if (indegree.get(y) === 0) ready.push(y);
+    }
+  }
+  return seen === indegree.size;
+}
+
+/**
+ * Every monotone assignment (pins and allowed tiers respected), priced by the cost model; the cheapest. With
+ * `kernelOf`, only assignments that put every kernel's nodes on one tier: the first node of a kernel chooses its
+ * tier and the others follow it.
+ */
+export function exhaustive(
+  pg: PreparedGraph,
+  network: PlanNetwork,
+  allowed?: AllowedTiers,
+  kernelOf?: readonly number[],
+): Solution | null {
   const T = network.tiers;
   const preds: number[][] = Array.from({ length: pg.n }, () => []);
   for (const t of pg.tensors) if (t.producer >= 0) for (const c of t.consumers) preds[c].push(t.producer);
   const assignment = new Array<number>(pg.n).fill(0);
+  const kernelTier = new Map<number, number>();
   let best: Solution | null = null;
   const visit = (v: number): void => {
     if (v === pg.n) {
@@ -140,11 +196,15 @@ export function exhaustive(pg: PreparedGraph, network: PlanNetwork, allowed?: Al
     }
     if (pg.constant[v]) return visit(v + 1);
     const low = preds[v].reduce((m, p) => Math.max(m, assignment[p]), 0);
+    const kernel = kernelOf?.[v] ?? -1;
+    const forced = kernel >= 0 ? kernelTier.get(kernel) : undefined;
     for (let j = low; j < (pg.pinned[v] ? 1 : T); j++) {
-      if (allowed && !allowed[j]) continue;
+      if ((allowed && !allowed[j]) || (forced !== undefined && j !== forced)) continue;
       assignment[v] = j;
+      if (kernel >= 0 && forced === undefined) kernelTier.set(kernel, j);
       visit(v + 1);
     }
+    if (kernel >= 0 && forced === undefined) kernelTier.delete(kernel);
   };
   visit(0);
   return best;

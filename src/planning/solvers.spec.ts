@@ -130,6 +130,25 @@ describe('chain solver', () => {
     };
     expect(asChain(prepare(graph))).toBeNull();
   });
+
+  it('does not treat a node fed by nothing as part of a chain (it may sit on a lower tier than its predecessor)', () => {
+    // x → a → (output); b reads nothing and returns its output: b on t0 with a on t1 is a plan no cut expresses.
+    const graph: PlanGraph = {
+      nodes: [
+        { name: 'a', latencyUs: [10000, 1], isConstant: false },
+        { name: 'b', latencyUs: [1, 10000], isConstant: false },
+      ],
+      tensors: [
+        { name: 'x', producer: -1, consumers: [0], elements: 1, isModelOutput: false },
+        { name: 'ta', producer: 0, consumers: [], elements: 1, isModelOutput: true },
+        { name: 'tb', producer: 1, consumers: [], elements: 1, isModelOutput: true },
+      ],
+    };
+    const pg = prepare(graph);
+    expect(asChain(pg)).toBeNull();
+    const network = { tiers: 2, links: [{ uplinkMbps: 1000, downlinkMbps: 1000, rttMs: 0 }] };
+    expect(solve(graph, network).assignment).toEqual([1, 0]);
+  });
 });
 
 describe('baselines', () => {

@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ResolvedLinkDto, TierDto } from '../networks/networks.dto';
+import { GRAPH_OPTIMIZATIONS, GraphOptimization } from '../platforms/runtime';
+import { KernelLatencyDto } from '../predictions/predictions.dto';
 
 export class PlanTierDto {
   @ApiProperty({ example: 'end' })
@@ -13,6 +15,23 @@ export class PlanTierDto {
 
   @ApiProperty({ type: [String], description: 'every node of the model appears in exactly one tier' })
   nodes: string[];
+
+  @ApiPropertyOptional({ example: 'onnxruntime', description: "the runtime this tier's compute describes" })
+  runtime?: string;
+
+  @ApiPropertyOptional({
+    enum: GRAPH_OPTIMIZATIONS,
+    nullable: true,
+    description: 'the graph optimisation it describes; null for a runtime without modes',
+  })
+  graphOptimization?: GraphOptimization | null;
+
+  @ApiPropertyOptional({
+    type: [KernelLatencyDto],
+    description:
+      "the kernels run on this tier, each counted once (latency on this tier's platform); no plan splits a kernel",
+  })
+  kernels?: KernelLatencyDto[];
 }
 
 export class PlanTransferDto {
@@ -122,6 +141,13 @@ export class PlanDto {
 
   @ApiProperty({ type: [String] })
   pinToEnd: string[];
+
+  @ApiPropertyOptional({
+    enum: GRAPH_OPTIMIZATIONS,
+    nullable: true,
+    description: 'the mode the request asked for (null: each platform its default); see tiers[].graphOptimization',
+  })
+  graphOptimization?: GraphOptimization | null;
 
   @ApiProperty()
   createdAt: Date;

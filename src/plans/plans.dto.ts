@@ -12,9 +12,12 @@ import {
   IsUUID,
   Max,
   Min,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { CreateNetworkDto } from '../networks/networks.dto';
+import { GRAPH_OPTIMIZATIONS, GraphOptimization } from '../platforms/runtime';
+import { GRAPH_OPTIMIZATION_PROPERTY } from '../predictions/predictions.dto';
 
 const finite = { allowNaN: false, allowInfinity: false };
 
@@ -77,6 +80,14 @@ export class CreatePlanDto {
   @ArrayMaxSize(100_000)
   @IsString({ each: true })
   pinToEnd?: string[];
+
+  @ApiPropertyOptional({
+    ...GRAPH_OPTIMIZATION_PROPERTY,
+    description: `${GRAPH_OPTIMIZATION_PROPERTY.description} It applies to every tier whose runtime has modes.`,
+  })
+  @ValidateIf((o: { graphOptimization?: unknown }) => o.graphOptimization !== undefined) // null is not absent
+  @IsIn(GRAPH_OPTIMIZATIONS, { message: `graphOptimization must be one of: ${GRAPH_OPTIMIZATIONS.join(', ')}` })
+  graphOptimization?: GraphOptimization;
 
   @ApiPropertyOptional({ type: BandwidthRangeDto, description: 'which link and range bandwidthRegions covers' })
   @IsOptional()

@@ -9,15 +9,18 @@ import { NetworksService, ResolvedNetwork } from '../networks/networks.service';
 import { bandwidthRegions } from '../planning/bandwidth-regions';
 import { baselines } from '../planning/baselines';
 import { asChain } from '../planning/chain-solver';
-import { deadlineAfter, PlanningTimeout, prepare } from '../planning/cost-model';
+import { deadlineAfter, PlanningTimeout } from '../planning/cost-model';
+import { expandAssignment, prepareKernelProblem, solveKernelProblem } from '../planning/kernel-plan';
 import { planGraphFromFeatures } from '../planning/plan-graph';
 import { buildReport } from '../planning/plan-report';
-import { solvePrepared } from '../planning/solve';
 import type { PlanNetwork } from '../planning/types';
 import { PlatformDirectory } from '../platforms/platform-directory';
+import { runtimeHasModes } from '../platforms/runtime';
+import { PredictionsService } from '../predictions/predictions.service';
 import { renderPlanDiagram } from './diagram';
 import { PlanEntity } from './entities/plan.entity';
 import { PlanInputsService } from './plan-inputs.service';
+import { tierKernels } from './plan-kernels';
 import { PlanDto } from './plan.response';
 import { CreatePlanDto } from './plans.dto';
 import { PlansError, PlansErrorCode } from './plans.error';
@@ -33,14 +36,33 @@ export class PlansService {
     private readonly platforms: PlatformDirectory,
     private readonly inputs: PlanInputsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly predictions: PredictionsService,
   ) {}
 
   async create(tenantId: string, dto: CreatePlanDto): Promise<PlanDto> {
     const network = await this.network(tenantId, dto);
     const model = await this.models.findUsable(tenantId, dto.modelId);
     const features = await this.inputs.featuresOf(model.id);
+    const graphOf = {
+      id: model.id,
+      inputs: model.inputs.map((i) => i.name),
+      outputs: model.outputs.map((o) => o.name),
+    };
     const tierPlatforms = await Promise.all(network.tiers.map((t) => this.platforms.resolve(tenantId, t.platform)));
-    const latencies = await Promise.all(tierPlatforms.map((p) => this.inputs.latenciesOf(p, model.id)));
+    // The requested mode applies to the tiers whose runtime has modes; PyTorch eager runs as it runs.
+    const modes = await Promise.all(
+      tierPlatforms.map((p) =>
+        this.predictions.resolveMode(p, runtimeHasModes(p.runtime) ? dto.graphOptimization : undefined),
+      ),
+    );
+    const latencies = await Promise.all(tierPlatforms.map((p, t) => this.inputs.latenciesOf(p, graphOf, modes[t])));
+    // One tier running ORT's kernels is enough: a plan that split one would not run it as priced there. Tiers
+    // whose CPUs group differently (another NCHWc block) are planned with the first such tier's kernels.
+    const firstAll = modes.findIndex((m) => m.graphOptimization === 'all');
+    const kernels =
+      firstAll < 0
+        ? null
+        : await this.inputs.kernelsOf(graphOf, await this.predictions.nchwcBlockSize(tierPlatforms[firstAll]));
     tierPlatforms.forEach((p, tier) => checkLatencies(features, latencies[tier].latencyUs, p.slug));
 
     const indexOf = new Map(features.map((f) => [f.name, f.index]));
@@ -55,6 +77,7 @@ export class PlansService {
       latencies.map((l) => l.latencyUs),
     );
     const transferDtype = dto.transferDtype ?? 'float32';
+    const options = { transferDtype, inputBytes: dto.inputBytes, pinToEnd: pinToEnd.map((n) => indexOf.get(n)!) };
     const planNetwork: PlanNetwork = { tiers: network.tiers.length, links: network.links };
     const tierNames = network.tiers.map((t) => t.name);
     const link = dto.bandwidth?.link ?? 1;
@@ -64,20 +87,25 @@ export class PlansService {
     if (range.fromMbps >= range.toMbps) throw bad('bandwidth.fromMbps must be below bandwidth.toMbps');
 
     const budgetMs = this.config.PLAN_TIME_BUDGET_MS;
-    const { pg, solution, regions, sixBaselines } = withinBudget(budgetMs, features.length, () => {
+    const { problem, solution, regions, sixBaselines } = withinBudget(budgetMs, features.length, () => {
       // The solve is synchronous: the deadline bounds how long it can hold the event loop.
-      const prepared = prepare(graph, {
-        transferDtype,
-        inputBytes: dto.inputBytes,
-        pinToEnd: pinToEnd.map((n) => indexOf.get(n)!),
-        deadline: deadlineAfter(budgetMs),
-      });
+      const prepared = prepareKernelProblem(
+        graph,
+        kernels?.kernelOf ?? null,
+        { ...options, deadline: deadlineAfter(budgetMs) },
+        kernels?.kernels.map((k) => k.name),
+      );
       return {
-        pg: prepared,
-        solution: timedSync('solver', () => solvePrepared(prepared, planNetwork))!,
+        problem: prepared,
+        solution: timedSync('solver', () => solveKernelProblem(prepared, planNetwork))!,
         regions:
-          planNetwork.tiers > 1 ? bandwidthRegions(prepared, planNetwork, link, range.fromMbps, range.toMbps) : [],
-        sixBaselines: baselines(prepared, planNetwork, tierNames),
+          planNetwork.tiers > 1
+            ? bandwidthRegions(prepared.kernels, planNetwork, link, range.fromMbps, range.toMbps).map((r) => ({
+                ...r,
+                assignment: expandAssignment(prepared, r.assignment),
+              }))
+            : [],
+        sixBaselines: baselines(prepared.kernels, planNetwork, tierNames),
       };
     });
 
@@ -85,24 +113,32 @@ export class PlansService {
       nodeNames: features.map((f) => f.name),
       tierNames,
       tierPlatforms: network.tiers.map((t) => t.platform),
-      isChain: asChain(pg) !== null,
+      isChain: asChain(problem.nodes) !== null,
       solution,
       baselines: sixBaselines,
       regions,
       regionLink: link,
     });
-    const predictionSources: Record<string, number> = { measured: 0, predicted: 0, constant: 0 };
+    const vertexTiers = problem.contracted.members.map((nodes) => solution.assignment[nodes[0]]);
+    const tiers = report.tiers.map((tier, t) => ({
+      ...tier,
+      ...modes[t],
+      kernels: tierKernels(problem, features, latencies[t], kernels, vertexTiers, t),
+    }));
+    const predictionSources: Record<string, number> = { measured: 0, predicted: 0, constant: 0, fused: 0 };
     solution.assignment.forEach((tier, i) => predictionSources[latencies[tier].sources[i]]++);
 
     const plan = {
       modelId: model.id,
       objective: 'latency' as const,
       ...report,
+      tiers,
       predictionSources,
       network: { tiers: network.tiers, links: network.links },
       transferDtype,
       inputBytes: dto.inputBytes ?? null,
       pinToEnd,
+      graphOptimization: dto.graphOptimization ?? null,
     };
     const row = await this.dataSource
       .getRepository(PlanEntity)

@@ -19,6 +19,7 @@ import {
 } from 'class-validator';
 import { PageQueryDto } from '../common/pagination';
 import { PLATFORM_KINDS, PlatformKind } from './entities/platform.entity';
+import { GRAPH_OPTIMIZATIONS, GraphOptimization, Runtime, RUNTIMES } from './runtime';
 
 export class CalibrationPointDto {
   @ApiProperty({ format: 'uuid', description: 'a model the tenant uploaded (or a reference model)' })
@@ -85,6 +86,25 @@ export class CreatePlatformDto {
   @ValidateNested({ each: true })
   @Type(() => CalibrationPointDto)
   calibration?: CalibrationPointDto[];
+
+  @ApiPropertyOptional({
+    enum: RUNTIMES,
+    default: 'onnxruntime',
+    description: "the runtime its latencies describe; a derived platform's is its base's",
+  })
+  @IsOptional()
+  @IsIn(RUNTIMES)
+  runtime?: Runtime;
+
+  @ApiPropertyOptional({
+    enum: GRAPH_OPTIMIZATIONS,
+    description:
+      'onnxruntime only: the mode it answers for by default (`all` for a CPU, `disabled` otherwise); ' +
+      "a derived platform's is its base's",
+  })
+  @IsOptional()
+  @IsIn(GRAPH_OPTIMIZATIONS)
+  defaultGraphOptimization?: GraphOptimization;
 }
 
 export class CalibrationFitDto {
@@ -122,6 +142,25 @@ export class PlatformDto {
 
   @ApiPropertyOptional({ type: CalibrationFitDto })
   calibration?: CalibrationFitDto;
+
+  @ApiProperty({ example: 'onnxruntime', description: 'the runtime its latencies describe' })
+  runtime: string;
+
+  @ApiProperty({
+    enum: GRAPH_OPTIMIZATIONS,
+    nullable: true,
+    description:
+      'the mode predictions and plans answer for when the request names none; null for a runtime without ' +
+      'graph optimisation modes (PyTorch eager)',
+  })
+  defaultGraphOptimization: GraphOptimization | null;
+
+  @ApiProperty({
+    enum: GRAPH_OPTIMIZATIONS,
+    isArray: true,
+    description: 'the modes it has a latency model for (a request may name any of them); empty without modes',
+  })
+  graphOptimizations: GraphOptimization[];
 
   @ApiProperty()
   createdAt: Date;

@@ -8,8 +8,9 @@ import { fitScale } from '../predictions/calibration';
 import { PredictionsService } from '../predictions/predictions.service';
 import { PlatformDirectory } from './platform-directory';
 import { PlatformsError, PlatformsErrorCode } from './platforms.error';
+import { defaultGraphOptimizationFor, GraphOptimization, runtimeHasModes } from './runtime';
 
-export function toPlatformDto(p: PlatformEntity, base?: PlatformEntity): PlatformDto {
+export function toPlatformDto(p: PlatformEntity, modes: GraphOptimization[], base?: PlatformEntity): PlatformDto {
   const derived = base && p.scale !== null ? { derivedFrom: base.slug, scale: p.scale } : {};
   const calibration = p.calibration ? { calibration: p.calibration } : {};
   return {
@@ -20,6 +21,9 @@ export function toPlatformDto(p: PlatformEntity, base?: PlatformEntity): Platfor
     kind: p.kind,
     description: p.description,
     reference: p.tenantId === null,
+    runtime: p.runtime,
+    defaultGraphOptimization: p.defaultGraphOptimization,
+    graphOptimizations: modes,
     createdAt: p.createdAt,
   };
 }
@@ -42,7 +46,8 @@ export class PlatformsService {
       throw new PlatformsError(PlatformsErrorCode.BAD_FIELD, 'calibration needs derivedFrom (the base platform slug)');
     }
     const fit = base && dto.calibration ? await this.calibrate(tenantId, base, dto.calibration) : null;
-    return this.dataSource.transaction(async (em) => {
+    const { runtime, defaultGraphOptimization } = runtimeOf(dto, base);
+    const created = await this.dataSource.transaction(async (em) => {
       const taken = await em.existsBy(PlatformEntity, { tenantId, slug: dto.slug });
       if (taken) throw new PlatformsError(PlatformsErrorCode.SLUG_TAKEN, `platform '${dto.slug}' already exists`);
       const row = em.create(PlatformEntity, {
@@ -55,9 +60,12 @@ export class PlatformsService {
         derivedFromId: base?.id ?? null,
         scale: fit ? fit.scale : base ? dto.scale! : null,
         calibration: fit,
+        runtime,
+        defaultGraphOptimization,
       });
-      return toPlatformDto(await em.save(row), base);
+      return em.save(row);
     });
+    return toPlatformDto(created, await this.predictions.modesOf(created), base);
   }
 
   private async calibrate(tenantId: string, base: PlatformEntity, points: CalibrationPointDto[]) {
@@ -83,12 +91,16 @@ export class PlatformsService {
       .skip(offset)
       .getManyAndCount();
     const bases = await this.basesOf(rows);
-    return { items: rows.map((p) => toPlatformDto(p, bases.get(p.derivedFromId ?? ''))), total };
+    const items = [];
+    for (const p of rows)
+      items.push(toPlatformDto(p, await this.predictions.modesOf(p), bases.get(p.derivedFromId ?? '')));
+    return { items, total };
   }
 
   async describe(tenantId: string, slug: string): Promise<PlatformDto> {
     const platform = await this.directory.resolve(tenantId, slug);
-    return toPlatformDto(platform, (await this.basesOf([platform])).get(platform.derivedFromId ?? ''));
+    const base = (await this.basesOf([platform])).get(platform.derivedFromId ?? '');
+    return toPlatformDto(platform, await this.predictions.modesOf(platform), base);
   }
 
   private async basesOf(platforms: PlatformEntity[]): Promise<Map<string, PlatformEntity>> {
@@ -97,4 +109,31 @@ export class PlatformsService {
     const bases = await this.dataSource.getRepository(PlatformEntity).findBy({ id: In(ids) });
     return new Map(bases.map((b) => [b.id, b]));
   }
+}
+
+/** A derived platform runs what its base runs; a new one says what it runs, or is ONNX Runtime. */
+function runtimeOf(
+  dto: CreatePlatformDto,
+  base?: PlatformEntity,
+): Pick<PlatformEntity, 'runtime' | 'defaultGraphOptimization'> {
+  if (base) {
+    if (dto.runtime !== undefined || dto.defaultGraphOptimization !== undefined) {
+      throw new PlatformsError(
+        PlatformsErrorCode.BAD_FIELD,
+        `a derived platform runs what '${base.slug}' runs: give neither runtime nor defaultGraphOptimization`,
+      );
+    }
+    return { runtime: base.runtime, defaultGraphOptimization: base.defaultGraphOptimization };
+  }
+  const runtime = dto.runtime ?? 'onnxruntime';
+  if (dto.defaultGraphOptimization !== undefined && !runtimeHasModes(runtime)) {
+    throw new PlatformsError(
+      PlatformsErrorCode.BAD_FIELD,
+      `runtime '${runtime}' has no graph optimisation modes: omit defaultGraphOptimization`,
+    );
+  }
+  return {
+    runtime,
+    defaultGraphOptimization: dto.defaultGraphOptimization ?? defaultGraphOptimizationFor(runtime, dto.kind),
+  };
 }

@@ -12,6 +12,7 @@ import {
   loadReferenceGraph,
   loadReferenceMeasurements,
   REFERENCE_PLATFORMS,
+  ReferencePlatform,
   referenceGraphs,
 } from './reference/reference-data';
 
@@ -49,7 +50,7 @@ export class ReferenceSeeder implements OnApplicationBootstrap {
     const started = Date.now();
     const modelIds = await this.seedGraphs();
     for (const spec of REFERENCE_PLATFORMS) {
-      const platform = await this.seedPlatform(spec.slug, spec.name, spec.kind, spec.description);
+      const platform = await this.seedPlatform(spec);
       if (await this.dataSource.getRepository(MeasurementEntity).existsBy({ platformId: platform.id })) continue;
       const loaded = await loadReferenceMeasurements(spec.csvPlatform);
       const nodeIndex = await this.nodeIndex(modelIds);
@@ -102,15 +103,26 @@ export class ReferenceSeeder implements OnApplicationBootstrap {
     }
   }
 
-  private async seedPlatform(slug: string, name: string, kind: PlatformEntity['kind'], description: string) {
+  private async seedPlatform(spec: ReferencePlatform) {
     const repo = this.dataSource.getRepository(PlatformEntity);
     await repo
       .createQueryBuilder()
       .insert()
-      .values({ id: randomUUID(), tenantId: null, slug, name, kind, description, derivedFromId: null, scale: null })
+      .values({
+        id: randomUUID(),
+        tenantId: null,
+        slug: spec.slug,
+        name: spec.name,
+        kind: spec.kind,
+        description: spec.description,
+        derivedFromId: null,
+        scale: null,
+        runtime: spec.runtime,
+        defaultGraphOptimization: spec.defaultGraphOptimization,
+      })
       .orIgnore()
       .execute();
-    return repo.findOneByOrFail({ slug, tenantId: IsNull() });
+    return repo.findOneByOrFail({ slug: spec.slug, tenantId: IsNull() });
   }
 
   private async nodeIndex(modelIds: Map<string, string>): Promise<Map<string, number>> {

@@ -13,10 +13,12 @@ export class PredictionsController {
 
   @Post()
   @HttpCode(200)
-  @ApiOperation({ summary: "Every node's latency of a model on a platform (measured, predicted or constant)" })
+  @ApiOperation({
+    summary: "Every node's and kernel's latency of a model on a platform, for one runtime and graph optimisation",
+  })
   @ApiOkResponse({ type: PredictionDto })
   @ApiErrors(400, 401, 404, 409)
   predict(@CurrentPrincipal() principal: Principal, @Body() body: PredictionRequestDto): Promise<PredictionDto> {
-    return this.predictions.predict(principal.tenantId, body.modelId, body.platform);
+    return this.predictions.predict(principal.tenantId, body.modelId, body.platform, body.graphOptimization);
   }
 }

@@ -11,9 +11,23 @@ import {
   PredictorArtifact,
   releasePredictor,
 } from '../predictors/predictor-runtime';
+import type { KernelGrouping } from '../kernels';
+import type { NodeFeatures } from '../onnx/types';
+import { loadDeployedModel } from './deployed-models';
 import { PredictorEntity, PredictorNetworkEntity } from './entities/predictor.entity';
 
 export const REFERENCE_PREDICTORS = join(REFERENCE_DIR, 'predictors');
+
+/**
+ * What turns a model's per-node (`disabled`) latencies into the latencies of the kernels ONNX Runtime runs at
+ * `all`, for one platform: the fitted kernel cost model stored beside its predictor.
+ */
+export interface DeployedLatencyModel {
+  id: string;
+  /** The NCHWc block the platform's kernels were grouped with (it decides where ORT puts reorders). */
+  nchwcBlockSize: number;
+  kernelLatencies(grouping: KernelGrouping, features: NodeFeatures[], disabledNodeUs: Float64Array): Float64Array;
+}
 
 /**
  * Finds a platform's active predictor. Reference platforms use the committed predictors trained by
@@ -27,6 +41,7 @@ export class PredictorRegistry {
   private readonly loaded = new Map<string, LoadedPredictor>();
   /** The predictor id this process last loaded per tenant platform, to evict it once superseded. */
   private readonly current = new Map<string, string>();
+  private readonly deployed = new Map<string, DeployedLatencyModel | null>();
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -64,6 +79,18 @@ export class PredictorRegistry {
     );
     if (!row) return 'none';
     return row.reference ? `reference:${row.slug}` : (row.predictor ?? 'none');
+  }
+
+  /**
+   * The deployed (`all`) cost model of a platform that is not derived, or null when it has none. Reference CPUs
+   * read theirs from data/reference/predictors/<slug>.deployed.json; a tenant's platform has none yet (kernel
+   * measurements, when it has them, still win per kernel).
+   */
+  deployedModel(platform: PlatformEntity): DeployedLatencyModel | null {
+    if (platform.tenantId !== null) return null;
+    const key = `deployed:${platform.slug}`;
+    if (!this.deployed.has(key)) this.deployed.set(key, loadDeployedModel(platform.slug));
+    return this.deployed.get(key)!;
   }
 
   /** The artifact of a reference platform's predictor, or null when none was trained. */

@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
 import type { CalibrationFit } from '../../predictions/calibration';
+import type { GraphOptimization } from '../runtime';
 
 export type PlatformKind = 'cpu' | 'gpu' | 'npu' | 'other';
 export const PLATFORM_KINDS: PlatformKind[] = ['cpu', 'gpu', 'npu', 'other'];
@@ -34,6 +35,14 @@ export class PlatformEntity {
   /** Set when the scale was fitted from whole-model measurements. */
   @Column('jsonb', { nullable: true })
   calibration: CalibrationFit | null;
+
+  /** The runtime its latencies describe (`onnxruntime`, `pytorch-eager`, …); a derived platform's is its base's. */
+  @Column('text')
+  runtime: string;
+
+  /** The graph optimisation it answers for when a request names none; null for a runtime without modes. */
+  @Column('text', { name: 'default_graph_optimization', nullable: true })
+  defaultGraphOptimization: GraphOptimization | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { IngestedModel, ingestOnnx } from '../../onnx/ingest';
 import { mapGpuModuleRows } from './gpu-mapping';
 import { hardSwishExpansion } from './ort-expansion';
+import type { GraphOptimization, Runtime } from '../runtime';
 
 /** Walks up from here to the package root, so this works from src/ (Jest, run-ts) and from dist/src/ (build). */
 export function findPackageRoot(start: string = __dirname): string {
@@ -32,6 +33,9 @@ export interface ReferencePlatform {
   tierRole: TierRole;
   name: string;
   description: string;
+  /** What its latencies describe: the reference CPUs were timed in ONNX Runtime, the GPU in PyTorch eager. */
+  runtime: Runtime;
+  defaultGraphOptimization: GraphOptimization | null;
 }
 
 export const REFERENCE_PLATFORMS: readonly ReferencePlatform[] = [
@@ -42,6 +46,8 @@ export const REFERENCE_PLATFORMS: readonly ReferencePlatform[] = [
     tierRole: 'end',
     name: 'Reference end device (Xeon, 1 thread)',
     description: 'ONNX Runtime 1.30 CPU execution provider, 1 intra-op thread: a stand-in for an end device.',
+    runtime: 'onnxruntime',
+    defaultGraphOptimization: 'all',
   },
   {
     slug: 'ref-cpu16',
@@ -50,6 +56,8 @@ export const REFERENCE_PLATFORMS: readonly ReferencePlatform[] = [
     tierRole: 'edge',
     name: 'Reference edge server (Xeon, 16 threads)',
     description: 'ONNX Runtime 1.30 CPU execution provider, 16 intra-op threads: a stand-in for an edge server.',
+    runtime: 'onnxruntime',
+    defaultGraphOptimization: 'all',
   },
   {
     slug: 'ref-h200',
@@ -58,6 +66,8 @@ export const REFERENCE_PLATFORMS: readonly ReferencePlatform[] = [
     tierRole: 'cloud',
     name: 'Reference cloud server (NVIDIA H200)',
     description: 'PyTorch 2.11 eager CUDA on an NVIDIA H200, timed with CUDA events: a stand-in for a cloud server.',
+    runtime: 'pytorch-eager',
+    defaultGraphOptimization: null,
   },
 ];
 
