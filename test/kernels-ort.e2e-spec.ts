@@ -76,7 +76,11 @@ describe('kernel grouping vs ONNX Runtime', () => {
     let agree = 0;
     let total = 0;
     const rows: string[] = [];
-    for (const file of all.filter((f) => SUBSET.test(basename(f)))) {
+    // mobilenet_v3_small and squeezenet1_1 ship twice (graph-only and with weights): compare each once.
+    const subset = all.filter(
+      (f, i) => SUBSET.test(basename(f)) && all.findIndex((g) => basename(g) === basename(f)) === i,
+    );
+    for (const file of subset) {
       const m = await load(file);
       const cmp = compareWithOrt(m, grouping(m, block), mapOrtGraph(m, await ortOptimisedGraph(m)));
       agree += cmp.agree;
@@ -87,5 +91,5 @@ describe('kernel grouping vs ONNX Runtime', () => {
     }
     process.stdout.write(`kernel agreement: ${agree}/${total}\n${rows.join('\n')}\n`);
     expect(agree / total).toBeGreaterThanOrEqual(0.93);
-  }, 120000);
+  }, 300000); // about 40 s alone; a shared 2-core host has taken 130 s
 });
