@@ -5,10 +5,10 @@
  * spec compares a subset covering every rule (CNNs with NCHWc, SE blocks, QuickGelu, token blocks with Gelu,
  * MatMul+Add, Split, FusedMatMul) and bench/deployed compares every file; convexity is checked on every file.
  *
- * Documented exceptions (measured, all files: 95.1% of nodes agree):
- *  - TransposeOptimizer pushes a token block's Transpose through the Reshape after it (or cancels a Transpose
- *    pair across two Reshapes and a LayerNormalization): ORT's node then covers Transpose+Reshape(+…), ours
- *    keeps them apart (gen002…gen030, 2–10 nodes each).
+ * Documented exceptions (the full table is in bench/deployed):
+ *  - TransposeOptimizer cancels a token block's Transpose pair across two Reshapes and a LayerNormalization
+ *    (gen005, gen007, gen009, gen011, gen014, gen016): ORT's LayerNorm node then covers Transpose + Reshape +
+ *    Reshape + Transpose, ours keeps them apart (the single Transpose → Reshape push is modelled).
  *  - Conv + HardSwish is sometimes left unfused by ORT (gen006, gen019: a cause not found in the source read).
  *  - Paddle/Caffe2 exports (ch_ppocr, light_inception_v1/v2, light_densenet121, ultraface): constant folding of
  *    their ConstantOfShape weights and Transposes of constants, which the optimised graph no longer names.
@@ -76,7 +76,11 @@ describe('kernel grouping vs ONNX Runtime', () => {
     let agree = 0;
     let total = 0;
     const rows: string[] = [];
-    for (const file of all.filter((f) => SUBSET.test(basename(f)))) {
+    // mobilenet_v3_small and squeezenet1_1 ship twice (graph-only and with weights): compare each once.
+    const subset = all.filter(
+      (f, i) => SUBSET.test(basename(f)) && all.findIndex((g) => basename(g) === basename(f)) === i,
+    );
+    for (const file of subset) {
       const m = await load(file);
       const cmp = compareWithOrt(m, grouping(m, block), mapOrtGraph(m, await ortOptimisedGraph(m)));
       agree += cmp.agree;
@@ -87,5 +91,5 @@ describe('kernel grouping vs ONNX Runtime', () => {
     }
     process.stdout.write(`kernel agreement: ${agree}/${total}\n${rows.join('\n')}\n`);
     expect(agree / total).toBeGreaterThanOrEqual(0.93);
-  }, 120000);
+  }, 300000); // about 40 s alone; a shared 2-core host has taken 130 s
 });

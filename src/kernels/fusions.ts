@@ -213,3 +213,20 @@ export function fuseActivations(v: GraphView, g: Groups): void {
     group.activation = aop;
   }
 }
+
+/**
+ * transpose_optimizer: a Transpose whose only consumer is a Reshape is pushed through it (ORT's node keeps the
+ * Reshape's name and does both), which is how a token block's [B,N,C] → [B,C,N] → [B,C,H,W] exit runs.
+ * The main node stays the Transpose (it is the one that moves data).
+ */
+export function fuseTransposeReshape(v: GraphView, g: Groups): void {
+  v.nodes.forEach((n, t) => {
+    // Only rank-3 token transposes: a 4-D NCHW → NHWC one after an NCHWc conv becomes a ReorderOutput instead.
+    const perm = n.attributes.perm;
+    if (n.opType !== 'Transpose' || !g.free(t) || perm?.kind !== 'ints' || perm.value.length !== 3) return;
+    const r = soleConsumer(v, outputOf(v, t));
+    if (r === undefined || op(v, r) !== 'Reshape' || g.of(r)!.nodes.length !== 1 || v.inputs[r][0] !== outputOf(v, t))
+      return;
+    g.fuse(t, [r], 'data', outputOf(v, r), v.nodes[r].name);
+  });
+}

@@ -202,6 +202,20 @@ describe('groupKernels', () => {
     expect(r.k.kernels).toHaveLength(4);
   });
 
+  it('runs a token transpose and the Reshape after it as one kernel named after the Reshape', async () => {
+    const r = await group({
+      inputs: [value('x', [1, 64, 16])],
+      outputs: [value('y')],
+      initializers: [tensor('hw', [4], { values: [1, 16, 8, 8], dataType: 7 })],
+      nodes: [
+        node('Transpose', ['x'], ['t'], { perm: [0, 2, 1] }, { name: 'exit/Transpose' }),
+        node('Reshape', ['t', 'hw'], ['y'], {}, { name: 'exit/Reshape' }),
+      ],
+    });
+    expect(shape(r)).toEqual(['Transpose+Reshape']);
+    expect(r.k.kernels[0]).toMatchObject({ name: 'exit/Reshape', main: 0, kernelClass: 'data' });
+  });
+
   it('never builds a kernel a path leaves and re-enters', async () => {
     // a → Relu feeds both the Add and a side Sigmoid that also feeds the Add: Conv+Relu+Add would not be convex.
     const r = await group({

@@ -24,6 +24,7 @@ import {
   fuseQuickGelu,
   fuseSkipLayerNorm,
   fuseSlicesToSplit,
+  fuseTransposeReshape,
 } from './fusions';
 import { applyNchwc, fuseConvAddActivation, groupOrder } from './nchwc';
 import { DEFAULT_NCHWC_BLOCK, GroupingOptions, Kernel, KernelGrouping } from './types';
@@ -47,6 +48,7 @@ export function groupKernels(
   fuseQuickGelu(v, g);
   fuseMatMulTransposeScale(v, g);
   fuseSlicesToSplit(v, g);
+  fuseTransposeReshape(v, g);
   repairConvexity(v, g);
   applyNchwc(v, g, options.nchwcBlockSize ?? DEFAULT_NCHWC_BLOCK);
   fuseConvAddActivation(v, g);
