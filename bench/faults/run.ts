@@ -32,7 +32,8 @@ function arg(name: string, fallback: string): string {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Outcome {
-  phase: 'before' | 'down' | 'after';
+  /** When the request started; 'cut' for one started before the outage and still in flight when it began. */
+  phase: 'before' | 'cut' | 'down' | 'after';
   status: number | 'timeout' | 'error';
   ms: number;
 }
@@ -63,17 +64,23 @@ async function tenantKey(api: DistProcess, adminKey: string, tenant: string): Pr
 /** (a) Writes under load while the database goes away for `downMs` and comes back. */
 async function outage(backend: Backend, env: Record<string, string>, adminKey: string, realRestart: string | null) {
   // warn: the app logs why each 503 was one ("database unavailable (<driver message>)").
-  const api = await spawnDist('main', { ...env, DATABASE_URL: backend.appUrl, WORKERS: '0', LOG_LEVEL: 'warn' });
+  const api = await spawnDist('main', {
+    ...env,
+    DATABASE_URL: backend.appUrl,
+    WORKERS: '0',
+    LOG_LEVEL: 'warn',
+    NO_COLOR: '1',
+  });
   try {
     await untilAnswers(api);
     const key = await tenantKey(api, adminKey, `faults-outage-${process.pid}`);
     const logged = () => api.output().length;
-    const logMarks: Record<Outcome['phase'], number> = { before: 0, down: 0, after: 0 };
+    const logMarks = { before: 0, down: 0, after: 0 };
     const concurrency = Number(arg('concurrency', '8'));
     const downMs = Number(arg('down-seconds', '5')) * 1000;
     const outcomes: Outcome[] = [];
     const written: string[] = [];
-    let phase: Outcome['phase'] = 'before';
+    let phase: Exclude<Outcome['phase'], 'cut'> = 'before';
     let stop = false;
     let restoredAt = 0;
     let firstOkAfter = NaN;
@@ -89,7 +96,7 @@ async function outage(backend: Backend, env: Record<string, string>, adminKey: s
           body: JSON.stringify({ slug, name: slug, kind: 'cpu' }),
         });
         const t1 = performance.now();
-        outcomes.push({ phase: at, status: res.status, ms: t1 - t0 });
+        outcomes.push({ phase: at === 'before' && phase !== 'before' ? 'cut' : at, status: res.status, ms: t1 - t0 });
         if (typeof res.status === 'number' && res.status >= 200 && res.status < 300) {
           written.push(slug);
           if (at === 'after' && Number.isNaN(firstOkAfter)) firstOkAfter = t1 - restoredAt;
@@ -131,8 +138,9 @@ async function outage(backend: Backend, env: Record<string, string>, adminKey: s
       }
       return [...tally].map(([r, n]) => `${n}× ${r}`).join('; ') || '-';
     };
-    const why = {
+    const why: Record<Outcome['phase'], string> = {
       before: reasons(logMarks.before, logMarks.down),
+      cut: '(in the next row)',
       down: reasons(logMarks.down, logMarks.after),
       after: reasons(logMarks.after, out.length),
     };
@@ -227,7 +235,7 @@ async function main(): Promise<void> {
     );
     console.log('| phase | requests | 2xx | 503 | 500 | other | timeouts | p50 ms | max ms | why the 503s |');
     console.log('| ----- | -------: | --: | --: | --: | ----: | -------: | -----: | -----: | ------------ |');
-    for (const phase of ['before', 'down', 'after'] as const) {
+    for (const phase of ['before', 'cut', 'down', 'after'] as const) {
       const xs = a.outcomes.filter((o) => o.phase === phase);
       const count = (p: (s: Outcome['status']) => boolean) => xs.filter((o) => p(o.status)).length;
       const ok = count((s) => typeof s === 'number' && s >= 200 && s < 300);
