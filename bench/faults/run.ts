@@ -22,6 +22,7 @@ import { fixturePath } from '../../test/support/fixtures';
 import { Backend, startBackend } from './backend';
 
 const REQUEST_TIMEOUT_MS = 15_000;
+const RUNS = 150;
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -31,7 +32,8 @@ function arg(name: string, fallback: string): string {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Outcome {
-  phase: 'before' | 'down' | 'after';
+  /** When the request started; 'cut' for one started before the outage and still in flight when it began. */
+  phase: 'before' | 'cut' | 'down' | 'after';
   status: number | 'timeout' | 'error';
   ms: number;
 }
@@ -61,15 +63,24 @@ async function tenantKey(api: DistProcess, adminKey: string, tenant: string): Pr
 
 /** (a) Writes under load while the database goes away for `downMs` and comes back. */
 async function outage(backend: Backend, env: Record<string, string>, adminKey: string, realRestart: string | null) {
-  const api = await spawnDist('main', { ...env, DATABASE_URL: backend.appUrl, WORKERS: '0' });
+  // warn: the app logs why each 503 was one ("database unavailable (<driver message>)").
+  const api = await spawnDist('main', {
+    ...env,
+    DATABASE_URL: backend.appUrl,
+    WORKERS: '0',
+    LOG_LEVEL: 'warn',
+    NO_COLOR: '1',
+  });
   try {
     await untilAnswers(api);
     const key = await tenantKey(api, adminKey, `faults-outage-${process.pid}`);
+    const logged = () => api.output().length;
+    const logMarks = { before: 0, down: 0, after: 0 };
     const concurrency = Number(arg('concurrency', '8'));
     const downMs = Number(arg('down-seconds', '5')) * 1000;
     const outcomes: Outcome[] = [];
     const written: string[] = [];
-    let phase: Outcome['phase'] = 'before';
+    let phase: Exclude<Outcome['phase'], 'cut'> = 'before';
     let stop = false;
     let restoredAt = 0;
     let firstOkAfter = NaN;
@@ -85,7 +96,7 @@ async function outage(backend: Backend, env: Record<string, string>, adminKey: s
           body: JSON.stringify({ slug, name: slug, kind: 'cpu' }),
         });
         const t1 = performance.now();
-        outcomes.push({ phase: at, status: res.status, ms: t1 - t0 });
+        outcomes.push({ phase: at === 'before' && phase !== 'before' ? 'cut' : at, status: res.status, ms: t1 - t0 });
         if (typeof res.status === 'number' && res.status >= 200 && res.status < 300) {
           written.push(slug);
           if (at === 'after' && Number.isNaN(firstOkAfter)) firstOkAfter = t1 - restoredAt;
@@ -94,7 +105,9 @@ async function outage(backend: Backend, env: Record<string, string>, adminKey: s
       }
     };
     const loops = Array.from({ length: concurrency }, loop);
+    logMarks.before = logged();
     await sleep(4_000);
+    logMarks.down = logged();
     phase = 'down';
     if (realRestart) {
       const [version, cluster] = realRestart.split('/');
@@ -105,6 +118,7 @@ async function outage(backend: Backend, env: Record<string, string>, adminKey: s
       await backend.proxy.restore();
     }
     restoredAt = performance.now();
+    logMarks.after = logged();
     phase = 'after';
     await sleep(8_000);
     stop = true;
@@ -115,7 +129,22 @@ async function outage(backend: Backend, env: Record<string, string>, adminKey: s
     const found = await db.query('SELECT slug FROM platforms WHERE slug = ANY($1)', [written]);
     await db.end();
     const lost = written.length - found.rowCount!;
-    return { outcomes, written: written.length, lost, firstOkAfter };
+    const out = api.output();
+    const reasons = (from: number, to: number) => {
+      const tally = new Map<string, number>();
+      for (const m of out.slice(from, to).matchAll(/database unavailable \((.*?)\)\n/g)) {
+        const reason = m[1].replace(/\d+\.\d+\.\d+\.\d+:\d+/g, '<addr>');
+        tally.set(reason, (tally.get(reason) ?? 0) + 1);
+      }
+      return [...tally].map(([r, n]) => `${n}× ${r}`).join('; ') || '-';
+    };
+    const why: Record<Outcome['phase'], string> = {
+      before: reasons(logMarks.before, logMarks.down),
+      cut: '(in the next row)',
+      down: reasons(logMarks.down, logMarks.after),
+      after: reasons(logMarks.after, out.length),
+    };
+    return { outcomes, written: written.length, lost, firstOkAfter, why };
   } finally {
     await api.stop('SIGTERM');
   }
@@ -123,7 +152,8 @@ async function outage(backend: Backend, env: Record<string, string>, adminKey: s
 
 /** (b) A profiling job whose worker is SIGKILLed mid-run; a second worker finishes it after the lease. */
 async function killedWorker(backend: Backend, env: Record<string, string>, adminKey: string) {
-  const lease = 15;
+  // The retry's whole run must fit in the lease, with room for a loaded machine.
+  const lease = Number(arg('lease-seconds', '60'));
   const jobEnv = { ...env, DATABASE_URL: backend.appUrl, JOB_LEASE_SECONDS: String(lease), JOB_RETRY_LIMIT: '2' };
   const api = await spawnDist('main', { ...jobEnv, WORKERS: '0' });
   const workers: DistProcess[] = [await spawnDist('worker', { ...jobEnv, WORKERS: '1' })];
@@ -144,7 +174,7 @@ async function killedWorker(backend: Backend, env: Record<string, string>, admin
     const accepted = await call(`${api.url}/v1/platforms/fault-host/profile`, {
       method: 'POST',
       headers: json,
-      body: JSON.stringify({ modelId, runs: 250, warmup: 1, threads: 1 }),
+      body: JSON.stringify({ modelId, runs: RUNS, warmup: 1, threads: 1 }),
     });
     const jobId = (accepted.body as { jobId: string }).jobId;
     type Job = { state: string; progress: number; attempts: number; result: { nodesMeasured: number } | null };
@@ -199,14 +229,13 @@ async function main(): Promise<void> {
   const env = { DATA_DIR: dataDir, TIERSPLIT_ADMIN_KEY: adminKey, SEED_REFERENCE: 'false', LOG_LEVEL: 'error' };
   try {
     const a = await outage(backend, env, adminKey, realRestart);
-    const b = await killedWorker(backend, env, adminKey);
 
     console.log(
       `\n### bench/faults (${backend.kind}; outage by ${realRestart ? 'pg_ctlcluster restart' : 'proxy cut'})\n`,
     );
-    console.log('| phase | requests | 2xx | 503 | 500 | other | timeouts | p50 ms | max ms |');
-    console.log('| ----- | -------: | --: | --: | --: | ----: | -------: | -----: | -----: |');
-    for (const phase of ['before', 'down', 'after'] as const) {
+    console.log('| phase | requests | 2xx | 503 | 500 | other | timeouts | p50 ms | max ms | why the 503s |');
+    console.log('| ----- | -------: | --: | --: | --: | ----: | -------: | -----: | -----: | ------------ |');
+    for (const phase of ['before', 'cut', 'down', 'after'] as const) {
       const xs = a.outcomes.filter((o) => o.phase === phase);
       const count = (p: (s: Outcome['status']) => boolean) => xs.filter((o) => p(o.status)).length;
       const ok = count((s) => typeof s === 'number' && s >= 200 && s < 300);
@@ -215,12 +244,13 @@ async function main(): Promise<void> {
       const timeouts = count((s) => s === 'timeout');
       const ms = xs.map((o) => o.ms);
       console.log(
-        `| ${phase} | ${xs.length} | ${ok} | ${unavailable} | ${server} | ${xs.length - ok - unavailable - server - timeouts} | ${timeouts} | ${quantile(ms, 0.5).toFixed(1)} | ${Math.max(...ms).toFixed(0)} |`,
+        `| ${phase} | ${xs.length} | ${ok} | ${unavailable} | ${server} | ${xs.length - ok - unavailable - server - timeouts} | ${timeouts} | ${quantile(ms, 0.5).toFixed(1)} | ${Math.max(...ms).toFixed(0)} | ${a.why[phase]} |`,
       );
     }
     console.log(
       `\nwrites acknowledged: ${a.written}, lost: ${a.lost}; first 2xx ${a.firstOkAfter.toFixed(0)} ms after the database came back (no app restart)\n`,
     );
+    const b = await killedWorker(backend, env, adminKey);
     console.log(
       '| worker SIGKILLed mid-job | attempts | nodes in result | measurement rows | rows of this job | job ids on the rows | whole-model rows | done after kill |',
     );
@@ -228,7 +258,7 @@ async function main(): Promise<void> {
       '| ------------------------ | -------: | --------------: | ---------------: | ---------------: | ------------------: | ---------------: | --------------: |',
     );
     console.log(
-      `| profile squeezenet1_1, 250 runs | ${b.attempts} | ${b.nodes} | ${b.rows.n} | ${b.rows.ours} | ${b.rows.jobs} | ${b.whole} | ${b.recoveredS.toFixed(1)} s |`,
+      `| profile squeezenet1_1, ${RUNS} runs | ${b.attempts} | ${b.nodes} | ${b.rows.n} | ${b.rows.ours} | ${b.rows.jobs} | ${b.whole} | ${b.recoveredS.toFixed(1)} s |`,
     );
     const bad = a.outcomes.filter((o) => o.status !== 503 && !(typeof o.status === 'number' && o.status < 300));
     const failed =
