@@ -7,7 +7,7 @@
  * start, rows unchanged except the accepted models and their plans. A case that misses a target is written to
  * the output folder with its seed and index, to become a unit test.
  *
- *   npm run bench:fuzz-onnx -- [--count 10000] [--seed 1]
+ *   npm run bench:fuzz-onnx -- [--count 10000] [--seed 1] [--minutes M]   (DATABASE_URL: that PostgreSQL)
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -100,6 +100,8 @@ const boot = (dataDir: string, adminKey: string): Promise<RunningServer> => star
 async function main(): Promise<void> {
   const total = arg('count', 10_000);
   const seed = arg('seed', 1);
+  // A wall-clock budget: the run stops early, and reports the cases it made, once it is spent (0: none).
+  const minutes = arg('minutes', 0);
   execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit', timeout: 300_000 });
   const dataDir = mkdtempSync(join(tmpdir(), 'tiersplit-fuzz-db-'));
   const outDir = mkdtempSync(join(tmpdir(), 'tiersplit-fuzz-cases-'));
@@ -144,7 +146,9 @@ async function main(): Promise<void> {
   let slow = 0;
   let failures = 0;
   const started = performance.now();
-  for (let i = 0; i < total; i++) {
+  let done = 0;
+  for (let i = 0; i < total; i++, done++) {
+    if (minutes > 0 && performance.now() - started > minutes * 60_000) break;
     const r = seededRandom(seed * 1_000_003 + i);
     const base = files[Math.floor(r() * files.length)];
     const kind = pickMutation(r);
@@ -195,7 +199,7 @@ async function main(): Promise<void> {
     return `| ${name} | ${n} | ${statuses.map((s) => t.byStatus.get(s) ?? 0).join(' | ')} | ${t.maxMs.toFixed(0)} |`;
   };
   const lines = [
-    `## ONNX upload fuzz: ${total} cases, seed ${seed}, ${((performance.now() - started) / 1000).toFixed(0)} s`,
+    `## ONNX upload fuzz: ${done} of ${total} cases, seed ${seed}, ${((performance.now() - started) / 1000).toFixed(0)} s`,
     '',
     `| mutation | cases | ${statuses.join(' | ')} | max ms |`,
     `| --- | --: | ${statuses.map(() => '--:').join(' | ')} | --: |`,
