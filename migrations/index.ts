@@ -6,6 +6,7 @@ import { PlatformCalibration1764270000000 } from './1764270000000-platform-calib
 import { Predictors1764273600000 } from './1764273600000-predictors';
 import { ModelGraphParts1764277200000 } from './1764277200000-model-graph-parts';
 import { Jobs1764284400000 } from './1764284400000-jobs';
+import { TensorLocations1764310000000 } from './1764310000000-tensor-locations';
 
 /** Every migration, oldest first. Listed explicitly so the same list runs from ts (tests) and js (dist). */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   Predictors1764273600000,
   ModelGraphParts1764277200000,
   Jobs1764284400000,
+  TensorLocations1764310000000,
 ];

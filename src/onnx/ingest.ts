@@ -1,4 +1,5 @@
 import { computeFeatures } from './features';
+import { architectureFingerprint } from './fingerprint';
 import { buildGraph } from './graph';
 import { readOnnxModel } from './reader';
 import { inferShapes } from './shapes';
@@ -20,6 +21,8 @@ export interface ModelSummary {
   producer: string;
   graphName: string;
   fileBytes: number;
+  /** Hash of the graph without weight bytes (fingerprint.ts). */
+  fingerprint: string;
 }
 
 export interface IngestedModel {
@@ -64,6 +67,7 @@ export function analyseGraph(graph: OnnxGraph, options: AnalyseOptions = {}): In
       producer: raw.producerName,
       graphName: raw.graphName,
       fileBytes: raw.bytesRead,
+      fingerprint: architectureFingerprint(graph),
     },
   };
 }

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource, IsNull } from 'typeorm';
@@ -66,7 +67,7 @@ export class ReferenceSeeder implements OnApplicationBootstrap {
     const existing = new Map((await repo.findBy({ tenantId: IsNull() })).map((m) => [m.name, m.id]));
     for (const graph of referenceGraphs()) {
       if (existing.has(graph.model)) continue;
-      const stored = await this.models.store(null, graph.model, await loadReferenceGraph(graph));
+      const stored = await this.models.store(null, graph.model, await loadReferenceGraph(graph), basename(graph.file));
       existing.set(graph.model, stored.id);
     }
     return existing;
