@@ -3,16 +3,8 @@
  * as the reference. `prepare` does the per-graph work (bytes, deduplicated non-constant consumers, reachability)
  * once, so that re-planning under another network or bandwidth only pays for the solve itself.
  */
-import {
-  DTYPE_BYTES,
-  Evaluation,
-  LinkTransfer,
-  PlanGraph,
-  PlanLink,
-  PlanNetwork,
-  PlanOptions,
-  TransferDtype,
-} from './types';
+import { Evaluation, LinkTransfer, PlanGraph, PlanLink, PlanNetwork, PlanOptions, TransferDtype } from './types';
+import { inputWireBytes, wireBytes } from './wire-bytes';
 
 export class PlanningError extends Error {}
 
@@ -91,10 +83,10 @@ export function prepare(graph: PlanGraph, options: PlanOptions = {}): PreparedGr
     const consumers = Int32Array.from(new Set(t.consumers.filter((c) => !constant[c]))).sort();
     const returns = t.isModelOutput && t.producer >= 0;
     if (consumers.length === 0 && !returns) continue;
-    let bytes = t.elements * DTYPE_BYTES[transferDtype];
+    let bytes = wireBytes(t.elements, t.elemType, transferDtype);
     if (t.producer < 0) {
-      // The model input is what the end device holds: float32 unless the caller says how big its encoding is.
-      bytes = t.elements * 4;
+      // The model input is what the end device holds: its own type unless the caller says how big its encoding is.
+      bytes = inputWireBytes(t.elements, t.elemType);
       if (options.inputBytes !== undefined) {
         bytes = options.inputBytes * (inputElements > 0 ? t.elements / inputElements : 1 / inputs.length);
       }
