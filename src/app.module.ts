@@ -7,6 +7,7 @@ import { HealthModule } from './health/health.module';
 import { JobsModule } from './jobs/jobs.module';
 import { ModelsModule } from './models/models.module';
 import { NetworksModule } from './networks/networks.module';
+import { PartitionsModule } from './partitions-api/partitions.module';
 import { PlansModule } from './plans/plans.module';
 import { PlatformsModule } from './platforms/platforms.module';
 import { PredictionsModule } from './predictions/predictions.module';
@@ -30,6 +31,7 @@ export class AppModule {
         NetworksModule,
         PredictionsModule,
         PlansModule,
+        PartitionsModule,
       ],
     };
   }

@@ -119,9 +119,12 @@ function predictionsStatus(code: PredictionsErrorCode): HttpStatus {
 function plansStatus(code: PlansErrorCode): HttpStatus {
   switch (code) {
     case PlansErrorCode.PLAN_NOT_FOUND:
+    case PlansErrorCode.TIER_NOT_FOUND:
       return HttpStatus.NOT_FOUND;
     case PlansErrorCode.BAD_PLAN_REQUEST:
       return HttpStatus.BAD_REQUEST;
+    case PlansErrorCode.NOT_EXPORTABLE:
+      return HttpStatus.UNPROCESSABLE_ENTITY;
     default:
       return assertNever(code);
   }
