@@ -32,10 +32,14 @@ export class PlanInputsService {
     return this.latencies.getOrCreate(key, () => this.predictions.latencies(platform, modelId, features));
   }
 
-  /** Changes whenever a measurement of this model is added or replaced, on any platform (a base of a derived one too). */
+  /** Changes whenever a measurement of this model (or its reference twin) is added or replaced, on any platform. */
   private async measurementsVersion(modelId: string): Promise<string> {
     const [row] = await this.dataSource.query(
-      'SELECT count(*)::int AS n, max(created_at) AS latest FROM measurements WHERE model_id = $1',
+      // A reference model with the same fingerprint lends its measurements (PredictionsService): count them too.
+      `SELECT count(*)::int AS n, max(created_at) AS latest FROM measurements
+        WHERE model_id = $1 OR model_id IN (
+          SELECT twin.id FROM models twin JOIN models own ON own.id = $1
+           WHERE twin.tenant_id IS NULL AND twin.fingerprint = own.fingerprint)`,
       [modelId],
     );
     return `${row.n}@${row.latest ? new Date(row.latest).getTime() : 0}`;

@@ -64,11 +64,18 @@ export class ReferenceSeeder implements OnApplicationBootstrap {
 
   private async seedGraphs(): Promise<Map<string, string>> {
     const repo = this.dataSource.getRepository(ModelEntity);
-    const existing = new Map((await repo.findBy({ tenantId: IsNull() })).map((m) => [m.name, m.id]));
+    const stored = await repo.findBy({ tenantId: IsNull() });
+    const existing = new Map(stored.map((m) => [m.name, m.id]));
+    const unfingerprinted = new Set(stored.filter((m) => m.fingerprint === null).map((m) => m.name));
     for (const graph of referenceGraphs()) {
+      if (unfingerprinted.has(graph.model)) {
+        // Seeded before fingerprints were kept: uploads of the same architecture find these measurements by it.
+        const fingerprint = (await loadReferenceGraph(graph)).summary.fingerprint;
+        await repo.update({ id: existing.get(graph.model)! }, { fingerprint });
+      }
       if (existing.has(graph.model)) continue;
-      const stored = await this.models.store(null, graph.model, await loadReferenceGraph(graph), basename(graph.file));
-      existing.set(graph.model, stored.id);
+      const model = await this.models.store(null, graph.model, await loadReferenceGraph(graph), basename(graph.file));
+      existing.set(graph.model, model.id);
     }
     return existing;
   }
