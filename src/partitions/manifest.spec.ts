@@ -181,6 +181,14 @@ describe('sub-models', () => {
     ]);
   });
 
+  it('refuse to exchange a tensor whose type shape inference could not give', () => {
+    const g = graph();
+    g.nodes[1].outputs[0].elemType = 0;
+    expect(code(() => buildSubModel(g, all, 'cloud'))).toMatch(
+      /NOT_EXPORTABLE: tier 'cloud' exchanges tensors of unknown type: a\b/,
+    );
+  });
+
   it('name the tier that is unknown or runs no nodes', () => {
     expect(code(() => buildSubModel(graph(), all, 'moon'))).toMatch(/TIER_NOT_FOUND: the plan has no tier 'moon'/);
     expect(code(() => buildSubModel(graph(), all, 'edge'))).toMatch(/EMPTY_TIER: tier 'edge' runs no nodes/);

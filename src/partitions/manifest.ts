@@ -4,7 +4,7 @@
  * with their bytes on the wire by the same rule the cost model prices them (planning/wire-bytes.ts).
  */
 import { elementsOf } from '../planning/plan-graph';
-import { inputWireBytes, isEncoded, wireBytes } from '../planning/wire-bytes';
+import { inputWireBytes, wireBytes } from '../planning/wire-bytes';
 import { dtypeName } from './dtypes';
 import {
   Encoding,
@@ -30,6 +30,8 @@ export interface Wiring {
   /** Per tier, the constant nodes of other tiers its nodes need (indices, topological order). */
   copied: number[][];
 }
+
+const FLOAT = 1;
 
 const ENCODED_PARTS: Record<'float16' | 'int8', [string, number][]> = {
   float16: [['float16', 10]],
@@ -151,7 +153,8 @@ export function buildManifest(graph: StoredGraph, plan: PlanAssignment): Manifes
         isModelOutput,
         // A constant node's output is folded: it moves no bytes (cost model), so it is never encoded.
         bytes: w.constant[v] ? 0 : wireBytes(elementsOf(o.shape), value.elemType, plan.transferDtype),
-        encoding: moved && !w.constant[v] && isEncoded(value.elemType) ? plan.transferDtype : 'none',
+        // Only a known float32 is encoded: a tensor of unknown type cannot be cast safely (and is refused later).
+        encoding: moved && !w.constant[v] && value.elemType === FLOAT ? plan.transferDtype : 'none',
       });
     }
   });

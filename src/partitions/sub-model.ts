@@ -98,6 +98,16 @@ export function buildSubModel(
     });
   }
   checkEncodable(graph, manifest, tier);
+  const untyped = [...m.inputs, ...m.outputs].flatMap((x) => x.wire).filter((w) => w.dtype === 'unknown');
+  if (untyped.length > 0) {
+    // A graph input needs a type, and shape inference could not give one (an op it has no rule for).
+    throw notExportable(
+      `tier '${tierName}' exchanges tensors of unknown type: ${untyped
+        .map((w) => w.name)
+        .slice(0, 20)
+        .join(', ')}`,
+    );
+  }
   const w = wire(graph, plan);
   const copied = new Set(w.copied[tier]);
   const included = graph.nodes.filter((_, v) => w.tierOf[v] === tier || copied.has(v));
