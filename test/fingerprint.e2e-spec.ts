@@ -25,8 +25,10 @@ describe('architecture fingerprint (e2e)', () => {
     // The reference model, graph-only, as the seeder stores it; its measurements on a platform, as the seeder writes.
     const graphOnly = await ingestOnnx(createReadStream(fixturePath('graphs', 'squeezenet1_1.onnx')));
     const reference = await t.app.get(ModelsService).store(null, 'squeezenet1_1', graphOnly, 'squeezenet1_1.onnx');
-    await api(t).post('/v1/platforms').set(bearer(key)).send({ slug: 'phone', name: 'Phone', kind: 'cpu' }).expect(201);
-    const platform = await t.dataSource.getRepository(PlatformEntity).findOneByOrFail({ slug: 'phone' });
+    // A slug of its own: on a shared server database other specs' tenants have a 'phone' too.
+    const slug = `phone-${process.pid}-${Date.now().toString(36)}`;
+    await api(t).post('/v1/platforms').set(bearer(key)).send({ slug, name: 'Phone', kind: 'cpu' }).expect(201);
+    const platform = await t.dataSource.getRepository(PlatformEntity).findOneByOrFail({ slug });
     const rows = graphOnly.features
       .filter((f) => !f.isConstant)
       .map((f) => ({
@@ -48,7 +50,7 @@ describe('architecture fingerprint (e2e)', () => {
     const predicted = await api(t)
       .post('/v1/predictions')
       .set(bearer(key))
-      .send({ modelId: upload.body.id, platform: 'phone' })
+      .send({ modelId: upload.body.id, platform: slug })
       .expect(200);
     const nodes = predicted.body.nodes as PredictedNode[];
     expect(nodes.filter((n) => n.source === 'measured')).toHaveLength(rows.length);
@@ -58,7 +60,7 @@ describe('architecture fingerprint (e2e)', () => {
     const other = readFileSync(fixturePath('models', 'mobilenet_v3_small.onnx'));
     const otherId = (await api(t).post('/v1/models').set(bearer(key)).attach('file', other, 'm.onnx').expect(201)).body
       .id;
-    const refused = await api(t).post('/v1/predictions').set(bearer(key)).send({ modelId: otherId, platform: 'phone' });
+    const refused = await api(t).post('/v1/predictions').set(bearer(key)).send({ modelId: otherId, platform: slug });
     expect(refused.status).toBeGreaterThanOrEqual(400);
     expect(refused.status).toBeLessThan(500);
   });
