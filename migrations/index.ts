@@ -10,6 +10,7 @@ import { OneReferenceRow1764320000000 } from './1764320000000-one-reference-row'
 import { RateLimitCounters1764330000000 } from './1764330000000-rate-limit-counters';
 import { PlatformRuntime1764300000000 } from './1764300000000-platform-runtime';
 import { KernelMeasurements1764300000001 } from './1764300000001-kernel-measurements';
+import { TensorLocations1764310000000 } from './1764310000000-tensor-locations';
 
 /** Every migration, oldest first. Listed explicitly so the same list runs from ts (tests) and js (dist). */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   RateLimitCounters1764330000000,
   PlatformRuntime1764300000000,
   KernelMeasurements1764300000001,
+  TensorLocations1764310000000,
 ];

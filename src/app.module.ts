@@ -11,6 +11,7 @@ import { LimitsModule } from './limits/limits.module';
 import { ModelsModule } from './models/models.module';
 import { NetworksModule } from './networks/networks.module';
 import { ObservabilityModule } from './observability/observability.module';
+import { PartitionsModule } from './partitions-api/partitions.module';
 import { PlansModule } from './plans/plans.module';
 import { PlatformsModule } from './platforms/platforms.module';
 import { PredictionsModule } from './predictions/predictions.module';
@@ -38,6 +39,7 @@ export class AppModule {
         PredictionsModule,
         PlansModule,
         KitModule,
+        PartitionsModule,
       ],
     };
   }

@@ -60,6 +60,21 @@ export class ModelDto {
   @ApiProperty({ example: 16022 })
   fileBytes: number;
 
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'resnet18.onnx',
+    description: 'the uploaded file name: sub-models reference their weights in a file of this name',
+  })
+  fileName: string | null;
+
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'sha256 of the graph without weight bytes (nodes, attributes, shapes, initializer dims and types)',
+  })
+  fingerprint: string | null;
+
   @ApiProperty()
   createdAt: Date;
 }

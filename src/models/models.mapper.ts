@@ -25,6 +25,8 @@ export function toModelDto(m: ModelEntity): ModelDto {
     opset: m.opset,
     producer: m.producer,
     fileBytes: m.fileBytes,
+    fileName: m.fileName,
+    fingerprint: m.fingerprint,
     createdAt: m.createdAt,
   };
 }

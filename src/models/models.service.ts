@@ -40,7 +40,7 @@ export class ModelsService {
     const inputShapes = parseInputShapes(upload.fields.inputShapes);
     const ingested = analyseGraph(upload.result, { inputShapes, limits });
     const name = modelName(upload.fields.name, upload.filename, upload.result.model.graphName);
-    return toModelDto(await this.store(tenantId, name, ingested));
+    return toModelDto(await this.store(tenantId, name, ingested, basename(upload.filename)));
   }
 
   async list(tenantId: string, limit: number, offset: number): Promise<Page<ModelDto>> {
@@ -98,7 +98,7 @@ export class ModelsService {
   }
 
   /** Stores an ingested model and all its nodes in one transaction; a null tenant marks a shared reference model. */
-  store(tenantId: string | null, name: string, ingested: IngestedModel): Promise<ModelEntity> {
+  store(tenantId: string | null, name: string, ingested: IngestedModel, fileName?: string): Promise<ModelEntity> {
     const { summary, features } = ingested;
     return this.dataSource.transaction(async (em) => {
       if (tenantId !== null) await this.quotas.assertModelFits(em, tenantId, summary.fileBytes);
@@ -120,6 +120,8 @@ export class ModelsService {
         opsetImports: ingested.graph.model.opsets,
         irVersion: ingested.graph.model.irVersion,
         fileBytes: summary.fileBytes,
+        fileName: fileName || null,
+        fingerprint: summary.fingerprint,
       });
       await em.save(model);
       const nodes = features.map((f) =>
@@ -153,6 +155,7 @@ export class ModelsService {
           dims: t.dims,
           // JSON has no NaN or ±Infinity: such values are dropped and the rebuild synthesises that tensor.
           values: t.values?.every(Number.isFinite) ? t.values : null,
+          data: t.data ?? null,
         }),
       );
       for (let i = 0; i < initializers.length; i += NODE_INSERT_BATCH) {

@@ -32,6 +32,7 @@ describe('computeFeatures on real models', () => {
     expect(conv1.outBytes).toBe(64 * 112 * 112 * 4);
     expect(conv1.outputs[0]).toEqual({
       name: '/conv1/Conv_output_0',
+      elemType: OnnxDataType.FLOAT,
       shape: [1, 64, 112, 112],
       bytes: 64 * 112 * 112 * 4,
     });
@@ -118,7 +119,7 @@ describe('feature rules on plain inputs', () => {
     const graph = buildGraph(raw([node('f', 'FancyOp', ['x'], ['z'])]));
     const [fancy] = computeFeatures(graph, inferShapes(graph, { useValueInfo: false }));
     expect(fancy).toMatchObject({ macs: 0, macsFallback: true, outBytes: 0 });
-    expect(fancy.outputs[0]).toEqual({ name: 'z', shape: null, bytes: null });
+    expect(fancy.outputs[0]).toEqual({ name: 'z', elemType: OnnxDataType.UNDEFINED, shape: null, bytes: null });
   });
 
   it("uses each type's element size for bytes", () => {

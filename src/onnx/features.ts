@@ -180,6 +180,7 @@ export function computeFeatures(graph: OnnxGraph, shapes: ShapeInferenceResult):
 
     const outputs = node.outputs.map((name) => ({
       name,
+      elemType: (name === '' ? undefined : shapes.shapes.get(name)?.elemType) ?? OnnxDataType.UNDEFINED,
       shape: dimsOf(name),
       bytes: name === '' ? null : tensorBytes(shapes.shapes.get(name)),
     }));

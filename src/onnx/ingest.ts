@@ -1,4 +1,5 @@
 import { checkFeatureRanges, computeFeatures } from './features';
+import { architectureFingerprint } from './fingerprint';
 import { buildGraph } from './graph';
 import type { OnnxLimits } from './limits';
 import { readOnnxModel } from './reader';
@@ -21,6 +22,8 @@ export interface ModelSummary {
   producer: string;
   graphName: string;
   fileBytes: number;
+  /** Hash of the graph without weight bytes (fingerprint.ts). */
+  fingerprint: string;
 }
 
 export interface IngestedModel {
@@ -68,6 +71,7 @@ export function analyseGraph(graph: OnnxGraph, options: AnalyseOptions = {}): In
       producer: raw.producerName,
       graphName: raw.graphName,
       fileBytes: raw.bytesRead,
+      fingerprint: architectureFingerprint(graph),
     },
   };
 }

@@ -3,7 +3,7 @@
  * plus the values of small numeric inline tensors (shape operands). Dims may follow the data on the wire, so a
  * data field is buffered only while it is small enough to belong to a small tensor.
  */
-import { ELEMENT_BYTES, OnnxDataType, SMALL_TENSOR_MAX_ELEMENTS, TensorStub } from './types';
+import { ELEMENT_BYTES, OnnxDataType, SMALL_TENSOR_MAX_ELEMENTS, TensorData, TensorStub } from './types';
 import { Field, ScalarKind, Walk, decodePacked } from './reader-walk';
 import { checkDeclaredSize } from './reader-tensor-check';
 import { WireType } from './wire';
@@ -11,6 +11,8 @@ import { WireType } from './wire';
 /** Bytes a small tensor's data field can take: 10 per element covers sign-extended varints. */
 const SMALL_DATA_BYTES = SMALL_TENSOR_MAX_ELEMENTS * 10;
 const EXTERNAL = 1;
+/** Typed fields whose packed payload is already little-endian raw data (fixed-width floats). */
+const CONTIGUOUS_FIELDS = new Set([4, 10]);
 
 /** Types whose values are decoded (half floats and complex numbers never feed shape computations). */
 const UNDECODED = new Set([
@@ -92,6 +94,12 @@ class TensorWalk {
   /** Payload bytes of the typed and string data fields. */
   otherLength = 0;
   typed = new Map<number, Collected>();
+  /** Where the last raw_data field's bytes start in the file. */
+  rawOffset = 0;
+  /** Where the typed data fields' bytes are: one packed float/double run, or scattered. */
+  typedData: TensorData | undefined;
+  /** external_data key → value (location, offset, length, checksum). */
+  external = new Map<string, string>();
 
   constructor(private readonly w: Walk) {}
 
@@ -113,6 +121,7 @@ class TensorWalk {
         return;
       case 9: {
         this.rawLength = await w.length(f, 'raw_data');
+        this.rawOffset = w.src.position;
         if (this.rawLength <= SMALL_DATA_BYTES) {
           w.budget.spend(this.rawLength, 'raw_data');
           this.raw = await w.src.readBytes(this.rawLength);
@@ -125,7 +134,13 @@ class TensorWalk {
       case 6: {
         const n = await w.length(f, 'string_data');
         this.otherLength += n;
+        this.typedData = { kind: 'scattered', field: 'string_data' };
         return w.src.skip(n);
+      }
+      case 13: {
+        const [key, value] = await w.nested(f, 'external_data', walkStringEntry);
+        this.external.set(key, value);
+        return;
       }
       default:
         return w.skip(f);
@@ -137,8 +152,11 @@ class TensorWalk {
     const name = FIELD_NAME[f.no];
     const seen = this.typed.get(f.no) ?? [];
     this.typed.set(f.no, seen);
+    const first = this.typedData === undefined;
+    this.typedData = { kind: 'scattered', field: name };
     if (f.wire === WireType.LEN) {
       const n = await w.length(f, name);
+      if (first && CONTIGUOUS_FIELDS.has(f.no)) this.typedData = { kind: 'file', offset: w.src.position, length: n };
       this.otherLength += n;
       if (seen === 'big' || n > SMALL_DATA_BYTES) {
         this.typed.set(f.no, 'big');
@@ -151,12 +169,21 @@ class TensorWalk {
     const start = w.src.position;
     const value = await w.scalar(f, kind, name);
     this.otherLength += w.src.position - start;
+    // One unpacked float or double is a contiguous run too; a second one makes the data scattered.
+    if (first && CONTIGUOUS_FIELDS.has(f.no))
+      this.typedData = { kind: 'file', offset: start, length: w.src.position - start };
     if (seen !== 'big') this.keep(f.no, seen, [value]);
   }
 
   private keep(no: number, seen: number[], values: number[]): void {
     if (seen.length + values.length > SMALL_TENSOR_MAX_ELEMENTS) this.typed.set(no, 'big');
     else for (const v of values) seen.push(v);
+  }
+
+  private data(): TensorData | undefined {
+    if (this.location === EXTERNAL) return externalRef(this.w, this.external);
+    if (this.raw !== null) return { kind: 'file', offset: this.rawOffset, length: this.rawLength };
+    return this.typedData;
   }
 
   stub(): TensorStub {
@@ -168,6 +195,8 @@ class TensorWalk {
       external,
       inlineByteLength: external ? 0 : this.rawLength + this.otherLength,
     };
+    const data = this.data();
+    if (data) stub.data = data;
     const elements = this.dims.reduce((a, b) => a * b, 1);
     if (external || rawSize(this.dataType as OnnxDataType) === undefined || elements > SMALL_TENSOR_MAX_ELEMENTS) {
       return stub;
@@ -187,6 +216,34 @@ class TensorWalk {
     }
     return stub;
   }
+}
+
+async function walkStringEntry(w: Walk): Promise<[string, string]> {
+  let key = '';
+  let value = '';
+  for (let f = await w.nextField(); f; f = await w.nextField()) {
+    if (f.no === 1) key = await w.string(f, 'key');
+    else if (f.no === 2) value = await w.string(f, 'value');
+    else await w.skip(f);
+  }
+  return [key, value];
+}
+
+const DECIMAL = /^[0-9]{1,16}$/;
+
+/** The file's own external-data reference, checked: a location, and offset/length as exact decimal integers. */
+function externalRef(w: Walk, entries: Map<string, string>): TensorData {
+  const location = entries.get('location');
+  if (!location) throw w.malformed('external data has no location');
+  const number = (key: string): number | null => {
+    const text = entries.get(key);
+    if (text === undefined) return null;
+    if (!DECIMAL.test(text) || !Number.isSafeInteger(Number(text))) {
+      throw w.malformed(`external data ${key} '${text.slice(0, 40)}' is not a non-negative integer`);
+    }
+    return Number(text);
+  };
+  return { kind: 'external', location, offset: number('offset') ?? 0, length: number('length') };
 }
 
 /** Walks a TensorProto (an initializer or a tensor attribute) without materialising its data. */

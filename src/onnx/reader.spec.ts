@@ -339,6 +339,7 @@ describe('tensors and attributes', () => {
         external: false,
         inlineByteLength: 16,
         values: [1, -1],
+        data: { kind: 'file', offset: expect.any(Number), length: 16 },
       },
     });
     expect(Object.getPrototypeOf(model.nodes[2].attributes)).toBe(Object.prototype);
@@ -444,6 +445,7 @@ describe('large tensors are never materialised', () => {
         dims: [75, 1000, 1000],
         external: false,
         inlineByteLength: 300_000_000,
+        data: { kind: 'file', offset: expect.any(Number), length: 300_000_000 },
       },
     ]);
     expect(model.bytesRead).toBe(total);
@@ -483,6 +485,7 @@ describe('large tensors are never materialised', () => {
         dims: [25, 1000, 1000],
         external: false,
         inlineByteLength: 100_000_000,
+        data: { kind: 'file', offset: expect.any(Number), length: 100_000_000 },
       },
     });
   });

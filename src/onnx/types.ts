@@ -58,6 +58,20 @@ export interface ValueInfo {
 }
 
 /**
+ * Where a tensor's bytes lie, recorded while the upload streamed, so that a sub-model can reference them in the
+ * user's own file instead of the service ever holding weights:
+ * - `file`: contiguous little-endian bytes inside the uploaded file (raw_data, or a packed float_data/double_data
+ *   field, which is laid out exactly as ONNX raw data), at an absolute offset;
+ * - `external`: the file's own external-data reference (a graph-only upload), kept as it was;
+ * - `scattered`: bytes that are not one contiguous run (varint-packed int32/int64/uint64 data, unpacked or
+ *   repeated fields, strings): only the small decoded `values` can stand in for them.
+ */
+export type TensorData =
+  | { kind: 'file'; offset: number; length: number }
+  | { kind: 'external'; location: string; offset: number; length: number | null }
+  | { kind: 'scattered'; field: string };
+
+/**
  * A tensor whose bytes were NOT materialised, except small integer tensors (shape operands such as Reshape
  * targets) which carry `values` when the data was inline and under the reader's cap.
  */
@@ -71,6 +85,8 @@ export interface TensorStub {
   inlineByteLength: number;
   /** Decoded values for small INT64/INT32/FLOAT/... tensors only (see reader cap). */
   values?: number[];
+  /** Where the bytes are; absent when the tensor declares no data at all (an empty tensor). */
+  data?: TensorData;
 }
 
 export type AttributeValue =
@@ -157,7 +173,8 @@ export interface NodeFeatures {
   attributes: Record<string, AttributeValue>;
   inputs: string[];
   inputShapes: (Dim[] | null)[];
-  outputs: { name: string; shape: Dim[] | null; bytes: number | null }[];
+  /** elemType is 0 when unknown, and absent on rows stored before it was kept. */
+  outputs: { name: string; elemType?: OnnxDataType; shape: Dim[] | null; bytes: number | null }[];
   macs: number;
   params: number;
   inBytes: number;

@@ -14,6 +14,7 @@ import {
   PlanOptions,
   TransferDtype,
 } from './types';
+import { inputWireBytes, wireBytes } from './wire-bytes';
 
 export class PlanningError extends Error {}
 
@@ -106,10 +107,10 @@ export function prepare(graph: PlanGraph, options: PlanOptions = {}): PreparedGr
     const consumers = Int32Array.from(new Set(t.consumers.filter((c) => !constant[c]))).sort();
     const returns = t.isModelOutput && t.producer >= 0;
     if (consumers.length === 0 && !returns) continue;
-    let bytes = t.elements * DTYPE_BYTES[transferDtype];
+    let bytes = wireBytes(t.elements, t.elemType, transferDtype);
     if (t.producer < 0) {
-      // The model input is what the end device holds: float32 unless the caller says how big its encoding is.
-      bytes = t.elements * 4;
+      // The model input is what the end device holds: its own type unless the caller says how big its encoding is.
+      bytes = inputWireBytes(t.elements, t.elemType);
       if (options.inputBytes !== undefined) {
         bytes = options.inputBytes * (inputElements > 0 ? t.elements / inputElements : 1 / inputs.length);
       }

@@ -38,6 +38,7 @@ export function planGraphFromFeatures(
     consumers: consumers.get(input.name) ?? [],
     elements: elementsOf(input.shape),
     isModelOutput: false,
+    elemType: input.elemType,
   }));
   for (const f of features) {
     for (const out of f.outputs) {
@@ -47,6 +48,7 @@ export function planGraphFromFeatures(
         consumers: consumers.get(out.name) ?? [],
         elements: elementsOf(out.shape),
         isModelOutput: isOutput.has(out.name),
+        elemType: out.elemType,
       });
     }
   }

@@ -24,6 +24,8 @@ export interface PlanTensor {
   consumers: number[];
   elements: number;
   isModelOutput: boolean;
+  /** ONNX element type; absent or 0 when unknown (priced as float32, see wire-bytes.ts). */
+  elemType?: number;
 }
 
 /** Nodes in topological order (every producer index is lower than its consumers'). */

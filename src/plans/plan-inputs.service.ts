@@ -67,13 +67,17 @@ export class PlanInputsService {
   }
 
   /**
-   * Changes whenever a measurement of this model, per node or per kernel, is added or replaced, on any platform
-   * (a base of a derived one too).
+   * Changes whenever a measurement of this model (or of its reference twin: a reference model with the same
+   * fingerprint lends its measurements), per node or per kernel, is added or replaced, on any platform.
    */
   private async measurementsVersion(modelId: string): Promise<string> {
     const [row] = await this.dataSource.query(
-      `SELECT (SELECT count(*)::int FROM measurements WHERE model_id = $1) AS n,
-              (SELECT max(created_at) FROM measurements WHERE model_id = $1) AS latest,
+      `WITH ids AS (
+         SELECT $1::uuid AS id
+         UNION SELECT twin.id FROM models twin JOIN models own ON own.id = $1
+          WHERE twin.tenant_id IS NULL AND twin.fingerprint = own.fingerprint)
+       SELECT (SELECT count(*)::int FROM measurements WHERE model_id IN (SELECT id FROM ids)) AS n,
+              (SELECT max(created_at) FROM measurements WHERE model_id IN (SELECT id FROM ids)) AS latest,
               (SELECT count(*)::int FROM kernel_measurements WHERE model_id = $1) AS kn,
               (SELECT max(created_at) FROM kernel_measurements WHERE model_id = $1) AS klatest`,
       [modelId],

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource, IsNull, QueryFailedError } from 'typeorm';
@@ -83,18 +84,32 @@ export class ReferenceSeeder implements OnApplicationBootstrap {
 
   private async seedGraphs(): Promise<Map<string, string>> {
     const repo = this.dataSource.getRepository(ModelEntity);
-    const existing = new Map((await repo.findBy({ tenantId: IsNull() })).map((m) => [m.name, m.id]));
+    const stored = await repo.findBy({ tenantId: IsNull() });
+    const existing = new Map(stored.map((m) => [m.name, m.id]));
+    const unfingerprinted = new Set(stored.filter((m) => m.fingerprint === null).map((m) => m.name));
     for (const graph of referenceGraphs()) {
+      if (unfingerprinted.has(graph.model)) {
+        // Seeded before fingerprints were kept: uploads of the same architecture find these measurements by it.
+        const fingerprint = (await loadReferenceGraph(graph)).summary.fingerprint;
+        await repo.update({ id: existing.get(graph.model)! }, { fingerprint });
+      }
       if (existing.has(graph.model)) continue;
-      existing.set(graph.model, await this.storeGraph(graph.model, await loadReferenceGraph(graph)));
+      existing.set(
+        graph.model,
+        await this.storeGraph(graph.model, await loadReferenceGraph(graph), basename(graph.file)),
+      );
     }
     return existing;
   }
 
   /** Stores a reference graph, or returns the one another instance stored first (unique per name). */
-  private async storeGraph(name: string, ingested: Awaited<ReturnType<typeof loadReferenceGraph>>): Promise<string> {
+  private async storeGraph(
+    name: string,
+    ingested: Awaited<ReturnType<typeof loadReferenceGraph>>,
+    fileName: string,
+  ): Promise<string> {
     try {
-      return (await this.models.store(null, name, ingested)).id;
+      return (await this.models.store(null, name, ingested, fileName)).id;
     } catch (error) {
       if (!(error instanceof QueryFailedError) || (error.driverError as { code?: string }).code !== UNIQUE_VIOLATION) {
         throw error;

@@ -277,11 +277,27 @@ export class PredictionsService {
     };
   }
 
+  /**
+   * Measurements of this model on the platform, and those of a reference model with the same architecture
+   * fingerprint (the same graph, node for node in the same order: an upload of a reference architecture, with or
+   * without its weights). The model's own measurement of a node wins over its twin's.
+   */
   private async measured(platformId: string, modelId: string): Promise<Map<number, number>> {
+    const twin: { node_idx: number; median_us: number }[] = await this.dataSource.query(
+      `SELECT m.node_idx, m.median_us FROM measurements m
+         JOIN models twin ON twin.id = m.model_id
+         JOIN models own ON own.id = $2
+        WHERE m.platform_id = $1 AND twin.tenant_id IS NULL AND twin.id <> own.id
+          AND twin.fingerprint = own.fingerprint AND twin.node_count = own.node_count`,
+      [platformId, modelId],
+    );
     const rows = await this.dataSource
       .getRepository(MeasurementEntity)
       .find({ where: { platformId, modelId }, select: { nodeIdx: true, medianUs: true } });
-    return new Map(rows.map((r) => [r.nodeIdx, r.medianUs]));
+    return new Map([
+      ...twin.map((r) => [r.node_idx, r.median_us] as const),
+      ...rows.map((r) => [r.nodeIdx, r.medianUs] as const),
+    ]);
   }
 
   /** Kernels of this model measured at `all` on this very platform, by kernel name. */

@@ -4,7 +4,7 @@
  * dims (see synth-tensor.ts). Pure: no Nest, no database.
  */
 import { onnx } from 'onnx-proto';
-import type { AttributeValue, Dim, OpsetImport } from '../onnx/types';
+import type { AttributeValue, Dim, OpsetImport, TensorStub } from '../onnx/types';
 import { seededRandom } from '../common/seeded-random';
 import { RebuildLimits, rebuildOverLimit } from './rebuild-limits';
 import { tensorProto, TensorSpec } from './synth-tensor';
@@ -69,11 +69,12 @@ export class RebuildError extends Error {
   }
 }
 
-function attribute(
-  node: PartNode,
+/** An AttributeProto from a stored attribute; tensor values (Constant, ConstantOfShape) come from `tensor`. */
+export function attributeProto(
+  node: Pick<PartNode, 'name' | 'opType'>,
   name: string,
   a: AttributeValue,
-  rand: (() => number) | 'zeros',
+  tensor: (t: TensorStub) => onnx.ITensorProto,
 ): onnx.IAttributeProto {
   switch (a.kind) {
     case 'float':
@@ -89,8 +90,7 @@ function attribute(
     case 'strings':
       return { name, type: ATTR.STRINGS, strings: a.value.map(utf8) };
     case 'tensor':
-      // Constant / ConstantOfShape values: exact when the reader decoded them, else stand-ins of the stub's dims.
-      return { name, type: ATTR.TENSOR, t: tensorProto(a.value, rand) };
+      return { name, type: ATTR.TENSOR, t: tensor(a.value) };
     default:
       // Sub-graphs (If, Loop, Scan) and exotic attribute types were never stored, so the node cannot be rebuilt.
       throw new RebuildError(
@@ -99,7 +99,7 @@ function attribute(
   }
 }
 
-function valueInfo(v: PartValueInfo, withShape: boolean): onnx.IValueInfoProto {
+export function valueInfoProto(v: PartValueInfo, withShape: boolean): onnx.IValueInfoProto {
   // Unknown element types are left out rather than guessed; ORT infers the type of an output itself.
   if (!v.elemType) return { name: v.name };
   const shape =
@@ -125,16 +125,17 @@ export function rebuildModel(parts: ModelParts, options: RebuildOptions = {}): U
     domain: n.domain,
     input: n.inputs,
     output: n.outputs,
-    attribute: Object.entries(n.attributes).map(([name, a]) => attribute(n, name, a, rand)),
+    // Constant / ConstantOfShape values: exact when the reader decoded them, else stand-ins of the stub's dims.
+    attribute: Object.entries(n.attributes).map(([name, a]) => attributeProto(n, name, a, (t) => tensorProto(t, rand))),
   }));
   const initializer = parts.initializers.map((t) => tensorProto(t, rand));
   // Graph inputs carry their shapes (the profiler reads them back from the session). Outputs carry no shape: a
   // stored shape that disagreed with ORT's inference would only add warnings.
-  const input = parts.inputs.map((v) => valueInfo(v, true));
+  const input = parts.inputs.map((v) => valueInfoProto(v, true));
   if (parts.irVersion < 4) {
     // Before IR 4 every initializer also had to be listed as a graph input, as the original file did.
     input.push(
-      ...parts.initializers.map((t) => valueInfo({ name: t.name, elemType: t.dataType, shape: t.dims }, true)),
+      ...parts.initializers.map((t) => valueInfoProto({ name: t.name, elemType: t.dataType, shape: t.dims }, true)),
     );
   }
   const model: onnx.IModelProto = {
@@ -146,7 +147,7 @@ export function rebuildModel(parts: ModelParts, options: RebuildOptions = {}): U
       node,
       initializer,
       input,
-      output: parts.outputs.map((v) => valueInfo(v, false)),
+      output: parts.outputs.map((v) => valueInfoProto(v, false)),
     },
   };
   return onnx.ModelProto.encode(model).finish();

@@ -10,6 +10,7 @@ import {
   OnnxDataType,
   RawModel,
   SMALL_TENSOR_MAX_ELEMENTS,
+  TensorData,
   TensorStub,
   ValueInfo,
 } from '../../src/onnx/types';
@@ -105,6 +106,33 @@ function declaredDataBytes(t: onnx.ITensorProto): number {
   );
 }
 
+/**
+ * Where the oracle expects the reader to place a tensor's bytes. Offsets are not visible through a whole-message
+ * decode, so they match any number here; reader-data.spec.ts checks them against the bytes themselves.
+ */
+function tensorData(t: onnx.ITensorProto): TensorData | undefined {
+  const has = (field: keyof onnx.ITensorProto) => Object.prototype.hasOwnProperty.call(t, field);
+  const anyOffset = expect.any(Number) as unknown as number;
+  if (t.dataLocation === 1) {
+    const entry = (key: string) => t.externalData?.find((e) => e.key === key)?.value;
+    const length = entry('length');
+    return {
+      kind: 'external',
+      location: entry('location') ?? '',
+      offset: Number(entry('offset') ?? 0),
+      length: length === undefined ? null : Number(length),
+    };
+  }
+  if (has('rawData')) return { kind: 'file', offset: anyOffset, length: t.rawData!.byteLength };
+  if (t.stringData?.length) return { kind: 'scattered', field: 'string_data' };
+  if (t.floatData?.length) return { kind: 'file', offset: anyOffset, length: t.floatData.length * 4 };
+  if (t.doubleData?.length) return { kind: 'file', offset: anyOffset, length: t.doubleData.length * 8 };
+  if (t.int32Data?.length) return { kind: 'scattered', field: 'int32_data' };
+  if (t.int64Data?.length) return { kind: 'scattered', field: 'int64_data' };
+  if (t.uint64Data?.length) return { kind: 'scattered', field: 'uint64_data' };
+  return undefined;
+}
+
 export function tensorStub(t: onnx.ITensorProto): TensorStub {
   const dims = (t.dims ?? []).map(num);
   const external = t.dataLocation === 1;
@@ -112,6 +140,8 @@ export function tensorStub(t: onnx.ITensorProto): TensorStub {
   const typed = [t.floatData, t.int32Data, t.int64Data, t.doubleData, t.uint64Data].find((a) => a && a.length > 0);
   const inlineByteLength = external ? 0 : declaredDataBytes(t);
   const stub: TensorStub = { name: t.name ?? '', dataType: t.dataType ?? 0, dims, external, inlineByteLength };
+  const data = tensorData(t);
+  if (data) stub.data = data;
   if (!external && NUMERIC_TYPES.has(stub.dataType) && elements <= SMALL_TENSOR_MAX_ELEMENTS) {
     if (t.rawData && t.rawData.byteLength > 0) stub.values = rawValues(t);
     else if (typed) stub.values = (typed as LongLike[]).map(num);

@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { TensorData } from '../../onnx/types';
 
 /**
  * One initializer of a stored model, without its bytes (never stored): enough to synthesise a stand-in of the
@@ -22,4 +23,8 @@ export class ModelInitializerEntity {
 
   @Column('jsonb', { nullable: true })
   values: number[] | null;
+
+  /** Where the bytes lie in the uploaded file (or the file's own external reference); null when it had none. */
+  @Column('jsonb', { nullable: true })
+  data: TensorData | null;
 }

@@ -3,6 +3,8 @@ import type { AttributeValue, Dim } from '../../onnx/types';
 
 export interface StoredTensorOut {
   name: string;
+  /** ONNX element type (0 when unknown); absent on rows stored before it was kept. */
+  elemType?: number;
   shape: Dim[] | null;
   bytes: number | null;
 }

@@ -65,6 +65,14 @@ export class ModelEntity {
   @Column('bigint', { name: 'file_bytes', transformer: bigintAsNumber })
   fileBytes: number;
 
+  /** The uploaded file's name: sub-models reference their weights in it (null for rows stored before). */
+  @Column('text', { name: 'file_name', nullable: true })
+  fileName: string | null;
+
+  /** Hash of the graph without weight bytes (see onnx/fingerprint.ts); null for rows stored before. */
+  @Column('text', { nullable: true })
+  fingerprint: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }
