@@ -5,7 +5,9 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { DomainExceptionFilter } from './common/domain-exception.filter';
+import { inputGuardMiddleware } from './common/input-guard.middleware';
 import { requestIdMiddleware } from './common/request-id.middleware';
+import { validationException } from './common/validate-body';
 import { AppConfig } from './config/env.schema';
 
 /** Largest JSON body accepted. */
@@ -26,7 +28,15 @@ export async function createApp(config: AppConfig, options: { preview?: boolean 
   // an ONNX Runtime trace as a file instead.
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
   app.use(requestIdMiddleware);
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.use(inputGuardMiddleware);
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      exceptionFactory: validationException,
+    }),
+  );
   // Later filters are tried first: domain codes, then the catch-all.
   app.useGlobalFilters(new AllExceptionsFilter(), new DomainExceptionFilter());
   app.enableShutdownHooks();

@@ -6,7 +6,6 @@ import {
   IsArray,
   IsIn,
   IsNumber,
-  IsOptional,
   IsString,
   Matches,
   Max,
@@ -16,6 +15,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { LINK_PRESET_NAMES, LinkPreset } from './presets';
+import { Optional } from '../common/validation';
 
 export const MAX_TIERS = 8;
 
@@ -34,7 +34,7 @@ const needsFigures = (o: LinkDto) => o.preset === undefined;
 
 export class LinkDto {
   @ApiPropertyOptional({ enum: LINK_PRESET_NAMES, description: 'use a preset instead of figures' })
-  @IsOptional()
+  @Optional()
   @IsIn(LINK_PRESET_NAMES)
   preset?: LinkPreset;
 
@@ -62,7 +62,7 @@ export class LinkDto {
 
 export class CreateNetworkDto {
   @ApiPropertyOptional({ example: 'phone-wifi-edge-cloud' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(200)
   name?: string;
