@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 import { basename } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, IsNull } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/env.schema';
 import type { Page } from '../common/pagination';
-import { receiveUpload } from '../common/upload';
+import type { MultipartUpload } from '../common/upload';
 import { analyseGraph, IngestedModel, readGraph } from '../onnx/ingest';
 import type { NodeFeatures } from '../onnx/types';
 import { ModelInitializerEntity } from './entities/model-initializer.entity';
@@ -26,9 +25,8 @@ export class ModelsService {
   ) {}
 
   /** Parses the upload while it streams in, then stores the model and all its nodes in one transaction. */
-  async createFromUpload(tenantId: string, req: IncomingMessage): Promise<ModelDto> {
-    const upload = await receiveUpload(
-      req,
+  async createFromUpload(tenantId: string, body: MultipartUpload): Promise<ModelDto> {
+    const upload = await body.receive(
       { fileField: 'file', maxFileBytes: this.config.MAX_UPLOAD_BYTES, limitName: 'MAX_UPLOAD_BYTES' },
       (file) => readGraph(file),
     );
