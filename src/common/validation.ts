@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
-import { Type } from 'class-transformer';
-import { IsObject, ValidateIf, ValidateNested } from 'class-validator';
+import { plainToInstance, Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsObject, ValidateIf, ValidateNested } from 'class-validator';
 
 /** Largest value of a PostgreSQL `integer` column: integer fields stored in one are capped here. */
 export const INT32_MAX = 2_147_483_647;
@@ -17,4 +17,23 @@ export const NestedObject = (type: () => new () => object) =>
     IsObject({ message: ({ property }) => `${property} must be an object` }),
     ValidateNested(),
     Type(type),
+  );
+
+const isPlainObject = (v: unknown): v is object => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * A short array of nested objects (tiers, links). Only plain objects become instances to validate, and only the
+ * first maxSize + 1 elements are kept: a 10,000-element array, or an array where an object belongs, is refused
+ * by the size and type checks without validating 10,000 nested objects first (seconds of event loop).
+ */
+export const NestedArray = (type: () => new () => object, maxSize: number) =>
+  applyDecorators(
+    IsArray(),
+    ArrayMaxSize(maxSize),
+    ValidateNested({ each: true }),
+    Transform(({ value }: { value: unknown }) =>
+      Array.isArray(value)
+        ? value.slice(0, maxSize + 1).map((v: unknown) => (isPlainObject(v) ? plainToInstance(type(), v) : null))
+        : value,
+    ),
   );

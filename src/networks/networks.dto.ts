@@ -1,21 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsIn,
-  IsNumber,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateIf,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMinSize, IsIn, IsNumber, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { LINK_PRESET_NAMES, LinkPreset } from './presets';
-import { Optional } from '../common/validation';
+import { NestedArray, Optional } from '../common/validation';
 
 export const MAX_TIERS = 8;
 
@@ -68,18 +54,12 @@ export class CreateNetworkDto {
   name?: string;
 
   @ApiProperty({ type: [TierDto], description: `1 to ${MAX_TIERS} tiers, the end device first` })
-  @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(MAX_TIERS)
-  @ValidateNested({ each: true })
-  @Type(() => TierDto)
+  @NestedArray(() => TierDto, MAX_TIERS)
   tiers: TierDto[];
 
   @ApiProperty({ type: [LinkDto], description: 'one link between each pair of neighbouring tiers (tiers − 1)' })
-  @IsArray()
-  @ArrayMaxSize(MAX_TIERS - 1)
-  @ValidateNested({ each: true })
-  @Type(() => LinkDto)
+  @NestedArray(() => LinkDto, MAX_TIERS - 1)
   links: LinkDto[];
 }
 
