@@ -5,7 +5,9 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { DomainExceptionFilter } from './common/domain-exception.filter';
+import { inputGuardMiddleware } from './common/input-guard.middleware';
 import { requestIdMiddleware } from './common/request-id.middleware';
+import { validationException } from './common/validate-body';
 import { AppConfig } from './config/env.schema';
 import { DatabaseUnavailableFilter } from './database/database-unavailable.filter';
 import { applyHttpHardening } from './limits/http-hardening';
@@ -32,8 +34,16 @@ export async function createApp(config: AppConfig, options: { preview?: boolean 
   // an ONNX Runtime trace as a file instead.
   app.useBodyParser('json', { limit: JSON_BODY_LIMIT });
   app.use(requestIdMiddleware);
+  app.use(inputGuardMiddleware);
   applyHttpHardening(app, config);
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      exceptionFactory: validationException,
+    }),
+  );
   // Later filters are tried first: an unreachable database (503), domain codes, then the catch-all.
   app.useGlobalFilters(new AllExceptionsFilter(), new DomainExceptionFilter(), new DatabaseUnavailableFilter());
   // SIGTERM is handled by drainOnSignals (main.ts), which finishes in-flight work before closing the app.

@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { bandwidthRegions } from '../../src/planning/bandwidth-regions';
 import { baselines } from '../../src/planning/baselines';
 import { prepare, PreparedGraph } from '../../src/planning/cost-model';
-import { layeredDag, randomChain } from '../../src/planning/random-graphs';
+import { layeredDag, randomChain } from '../../test/support/random-graphs';
 import { solvePrepared } from '../../src/planning/solve';
 import { PlanGraph, PlanNetwork } from '../../src/planning/types';
 import { findPackageRoot, REFERENCE_MODELS } from '../../src/platforms/reference/reference-data';

@@ -2,6 +2,7 @@ import { HttpStatus } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import busboy from 'busboy';
 import { AppError } from './app-error';
+import { textProblem } from './input-text';
 
 export enum UploadErrorCode {
   NOT_MULTIPART = 'NOT_MULTIPART',
@@ -39,6 +40,23 @@ export interface Upload<T> {
 }
 
 /**
+ * A multipart request as the controller hands it to a service: not yet read (the file is consumed while it
+ * streams in, never buffered whole), and without the HTTP request itself; the service says how to read it.
+ */
+export interface MultipartUpload {
+  receive<T>(limits: UploadLimits, consume: (file: AsyncIterable<Uint8Array>) => Promise<T>): Promise<Upload<T>>;
+}
+
+export function isMultipart(req: IncomingMessage): boolean {
+  return (req.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/form-data');
+}
+
+/** The controller-edge wrapper of a request's multipart body. */
+export function multipartOf(req: IncomingMessage): MultipartUpload {
+  return { receive: (limits, consume) => receiveUpload(req, limits, consume) };
+}
+
+/**
  * Streams the one file of a multipart request into `consume` as it arrives (never buffered whole), while
  * collecting the small text fields. When `consume` fails early the rest of the body is drained, so the client
  * still gets the error response; a file over the limit is a 413 whatever `consume` thought of its truncated end.
@@ -48,8 +66,7 @@ export function receiveUpload<T>(
   limits: UploadLimits,
   consume: (file: AsyncIterable<Uint8Array>) => Promise<T>,
 ): Promise<Upload<T>> {
-  const contentType = req.headers['content-type'] ?? '';
-  if (!contentType.toLowerCase().startsWith('multipart/form-data')) {
+  if (!isMultipart(req)) {
     return Promise.reject(
       new UploadError(UploadErrorCode.NOT_MULTIPART, `expected multipart/form-data with a '${limits.fileField}' field`),
     );
@@ -63,6 +80,7 @@ export function receiveUpload<T>(
     let consumed: Promise<T> | undefined;
     let filename = '';
     let overLimit = false;
+    let badText: string | null = null;
     const parser = busboy({
       headers: req.headers,
       limits: { files: 1, fileSize: limits.maxFileBytes, fields: 16, fieldSize: 64 * 1024 },
@@ -73,12 +91,18 @@ export function receiveUpload<T>(
         return;
       }
       filename = info.filename ?? '';
+      const problem = textProblem(filename);
+      if (problem) badText ??= `the file name ${problem}`;
       stream.on('limit', () => (overLimit = true));
       // Not destroyed when the consumer stops early: busboy must still see the rest of the body to finish.
       consumed = consume(stream.iterator({ destroyOnReturn: false }));
       consumed.catch(() => stream.resume());
     });
-    parser.on('field', (name, value) => (fields[name] = value));
+    parser.on('field', (name, value) => {
+      const problem = textProblem(name) ?? textProblem(value);
+      if (problem) badText ??= `multipart field ${JSON.stringify(name.slice(0, 64))} ${problem}`;
+      else fields[name] = value;
+    });
     parser.on('error', (error: Error) => {
       req.unpipe(parser);
       req.resume();
@@ -86,6 +110,7 @@ export function receiveUpload<T>(
     });
     parser.on('close', () => {
       if (overLimit) return reject(tooLarge(limits));
+      if (badText) return reject(new UploadError(UploadErrorCode.MALFORMED_MULTIPART, badText));
       if (!consumed) {
         return reject(new UploadError(UploadErrorCode.NO_FILE, `no file in multipart field '${limits.fileField}'`));
       }

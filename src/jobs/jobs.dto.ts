@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import { IsIn } from 'class-validator';
 import { PageQueryDto } from '../common/pagination';
 import { JOB_STATES, JobState } from './entities/job.entity';
+import { Optional } from '../common/validation';
 
 export class JobDto {
   @ApiProperty({ format: 'uuid' })
@@ -64,12 +65,12 @@ export type JobKind = (typeof JOB_KINDS)[number];
 
 export class JobListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: JOB_STATES, description: 'Only jobs in this state' })
-  @IsOptional()
+  @Optional()
   @IsIn(JOB_STATES)
   state?: JobState;
 
   @ApiPropertyOptional({ enum: JOB_KINDS, description: 'Only jobs of this kind' })
-  @IsOptional()
+  @Optional()
   @IsIn(JOB_KINDS)
   kind?: string;
 }

@@ -13,6 +13,7 @@ import type { Request } from 'express';
 import { CurrentPrincipal, Principal } from '../auth/principal';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { Page, PageQueryDto } from '../common/pagination';
+import { multipartOf } from '../common/upload';
 import { LayerListDto, ModelDto, ModelPageDto } from './models.dto';
 import { ModelsService } from './models.service';
 
@@ -46,7 +47,7 @@ export class ModelsController {
   @ApiCreatedResponse({ type: ModelDto })
   @ApiErrors(400, 401, 413, 415, 422)
   create(@CurrentPrincipal() principal: Principal, @Req() req: Request): Promise<ModelDto> {
-    return this.models.createFromUpload(principal.tenantId, req);
+    return this.models.createFromUpload(principal.tenantId, multipartOf(req));
   }
 
   @Get()

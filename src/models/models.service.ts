@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 import { basename } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, IsNull } from 'typeorm';
 import { APP_CONFIG, AppConfig, onnxLimitsOf } from '../config/env.schema';
 import type { Page } from '../common/pagination';
 import { QuotaService } from '../limits/quota.service';
-import { receiveUpload } from '../common/upload';
+import type { MultipartUpload } from '../common/upload';
 import { analyseGraph, IngestedModel, readGraph } from '../onnx/ingest';
 import type { NodeFeatures } from '../onnx/types';
 import { ModelInitializerEntity } from './entities/model-initializer.entity';
@@ -28,12 +27,11 @@ export class ModelsService {
   ) {}
 
   /** Parses the upload while it streams in, then stores the model and all its nodes in one transaction. */
-  async createFromUpload(tenantId: string, req: IncomingMessage): Promise<ModelDto> {
+  async createFromUpload(tenantId: string, body: MultipartUpload): Promise<ModelDto> {
     const limits = onnxLimitsOf(this.config);
     // Refuse a tenant at its quota before reading a file it could not store; store() checks again, under the lock.
     await this.quotas.assertModelFits(this.dataSource.manager, tenantId, 0);
-    const upload = await receiveUpload(
-      req,
+    const upload = await body.receive(
       { fileField: 'file', maxFileBytes: this.config.MAX_UPLOAD_BYTES, limitName: 'MAX_UPLOAD_BYTES' },
       (file) => readGraph(file, limits),
     );

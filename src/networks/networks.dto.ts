@@ -1,21 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsIn,
-  IsNumber,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateIf,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMinSize, IsIn, IsNumber, IsString, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { LINK_PRESET_NAMES, LinkPreset } from './presets';
+import { NestedArray, Optional } from '../common/validation';
 
 export const MAX_TIERS = 8;
 
@@ -34,7 +20,7 @@ const needsFigures = (o: LinkDto) => o.preset === undefined;
 
 export class LinkDto {
   @ApiPropertyOptional({ enum: LINK_PRESET_NAMES, description: 'use a preset instead of figures' })
-  @IsOptional()
+  @Optional()
   @IsIn(LINK_PRESET_NAMES)
   preset?: LinkPreset;
 
@@ -62,24 +48,18 @@ export class LinkDto {
 
 export class CreateNetworkDto {
   @ApiPropertyOptional({ example: 'phone-wifi-edge-cloud' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(200)
   name?: string;
 
   @ApiProperty({ type: [TierDto], description: `1 to ${MAX_TIERS} tiers, the end device first` })
-  @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(MAX_TIERS)
-  @ValidateNested({ each: true })
-  @Type(() => TierDto)
+  @NestedArray(() => TierDto, MAX_TIERS)
   tiers: TierDto[];
 
   @ApiProperty({ type: [LinkDto], description: 'one link between each pair of neighbouring tiers (tiers − 1)' })
-  @IsArray()
-  @ArrayMaxSize(MAX_TIERS - 1)
-  @ValidateNested({ each: true })
-  @Type(() => LinkDto)
+  @NestedArray(() => LinkDto, MAX_TIERS - 1)
   links: LinkDto[];
 }
 

@@ -1,6 +1,6 @@
 import { bandwidthRegions } from './bandwidth-regions';
 import { evaluatePrepared, prepare } from './cost-model';
-import { layeredDag, randomChain, randomDag, randomNetwork } from './random-graphs';
+import { layeredDag, randomChain, randomDag, randomNetwork } from '../../test/support/random-graphs';
 import { solvePrepared } from './solve';
 import { PlanNetwork } from './types';
 import { seededRandom } from '../common/seeded-random';

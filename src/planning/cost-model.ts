@@ -4,7 +4,6 @@
  * once, so that re-planning under another network or bandwidth only pays for the solve itself.
  */
 import {
-  DTYPE_BYTES,
   Evaluation,
   LinkTransfer,
   PlanGraph,

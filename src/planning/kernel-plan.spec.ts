@@ -5,7 +5,7 @@ import { asChain } from './chain-solver';
 import { evaluatePrepared, PlanningError, prepare } from './cost-model';
 import { contractKernels } from './kernel-contraction';
 import { expandAssignment, prepareKernelProblem, solveKernelProblem } from './kernel-plan';
-import { exhaustive, randomChain, randomDag, randomKernels, randomNetwork } from './random-graphs';
+import { exhaustive, randomChain, randomDag, randomKernels, randomNetwork } from '../../test/support/random-graphs';
 import { solvePrepared } from './solve';
 import { PlanGraph, PlanOptions, Solution } from './types';
 

@@ -1,7 +1,7 @@
 import { asChain, solveChain } from './chain-solver';
 import { prepare, PreparedGraph } from './cost-model';
 import { solveDag } from './dag-solver';
-import { exhaustive, randomChain, randomDag, randomNetwork } from './random-graphs';
+import { exhaustive, randomChain, randomDag, randomNetwork } from '../../test/support/random-graphs';
 import { solve } from './solve';
 import { baselines } from './baselines';
 import { PlanGraph, PlanNetwork, PlanOptions, Solution } from './types';

@@ -1,41 +1,43 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
   IsIn,
   IsInt,
   IsNumber,
-  IsOptional,
   IsPositive,
   IsString,
   IsUUID,
   Max,
   Min,
   ValidateIf,
-  ValidateNested,
 } from 'class-validator';
-import { CreateNetworkDto } from '../networks/networks.dto';
+import { CreateNetworkDto, MAX_TIERS } from '../networks/networks.dto';
+import { NestedObject, Optional } from '../common/validation';
 import { GRAPH_OPTIMIZATIONS, GraphOptimization } from '../platforms/runtime';
 import { GRAPH_OPTIMIZATION_PROPERTY } from '../predictions/predictions.dto';
 
 const finite = { allowNaN: false, allowInfinity: false };
+/** A terabyte: far beyond any model input a device sends, and small enough that transfer times stay finite. */
+const MAX_INPUT_BYTES = 1e12;
 
 export class BandwidthRangeDto {
   @ApiPropertyOptional({ default: 1, description: '1-based link index (link k joins tier k-1 and tier k)' })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(1)
+  @Max(MAX_TIERS - 1)
   link?: number;
 
   @ApiPropertyOptional({ default: 0.1 })
-  @IsOptional()
+  @Optional()
   @IsNumber(finite)
   @IsPositive()
+  @Max(1e6)
   fromMbps?: number;
 
   @ApiPropertyOptional({ default: 1000 })
-  @IsOptional()
+  @Optional()
   @IsNumber(finite)
   @IsPositive()
   @Max(1e6)
@@ -48,34 +50,37 @@ export class CreatePlanDto {
   modelId: string;
 
   @ApiPropertyOptional({ type: CreateNetworkDto, description: 'the network inline (or give networkId)' })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => CreateNetworkDto)
+  @Optional()
+  @NestedObject(() => CreateNetworkDto)
   network?: CreateNetworkDto;
 
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
+  @Optional()
   @IsUUID()
   networkId?: string;
 
   @ApiPropertyOptional({ enum: ['latency'], default: 'latency' })
-  @IsOptional()
+  @Optional()
   @IsIn(['latency'])
   objective?: 'latency';
 
-  @ApiPropertyOptional({ description: 'bytes of the model input as the end device sends it (e.g. a JPEG)' })
-  @IsOptional()
+  @ApiPropertyOptional({
+    maximum: MAX_INPUT_BYTES,
+    description: 'bytes of the model input as the end device sends it (e.g. a JPEG)',
+  })
+  @Optional()
   @IsNumber(finite)
   @IsPositive()
+  @Max(MAX_INPUT_BYTES)
   inputBytes?: number;
 
   @ApiPropertyOptional({ enum: ['float32', 'float16', 'int8'], default: 'float32' })
-  @IsOptional()
+  @Optional()
   @IsIn(['float32', 'float16', 'int8'])
   transferDtype?: 'float32' | 'float16' | 'int8';
 
   @ApiPropertyOptional({ type: [String], description: 'node names that must run on the end device (privacy)' })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMaxSize(100_000)
   @IsString({ each: true })
@@ -90,8 +95,7 @@ export class CreatePlanDto {
   graphOptimization?: GraphOptimization;
 
   @ApiPropertyOptional({ type: BandwidthRangeDto, description: 'which link and range bandwidthRegions covers' })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => BandwidthRangeDto)
+  @Optional()
+  @NestedObject(() => BandwidthRangeDto)
   bandwidth?: BandwidthRangeDto;
 }

@@ -1,19 +1,17 @@
-import type { IncomingMessage } from 'node:http';
 import { Injectable } from '@nestjs/common';
-import type { Request } from 'express';
 import { DataSource } from 'typeorm';
 import type { Page } from '../common/pagination';
-import { receiveUpload } from '../common/upload';
-import { validateBody } from '../common/validate-body';
+import type { MultipartUpload } from '../common/upload';
 import { ModelsService } from '../models/models.service';
 import { MeasurementEntity, MeasurementSource } from './entities/measurement.entity';
 import { CreateMeasurementsDto, MeasurementDto, MeasurementsWrittenDto, NodeMeasurementDto } from './platforms.dto';
 import { PlatformsError, PlatformsErrorCode } from './platforms.error';
 import { PlatformDirectory } from './platform-directory';
 import { upsertMeasurements } from './measurement-writes';
-import { parseOrtTrace, TraceFormatError } from './ort-trace';
+import { TraceFormatError } from './ort-trace';
+import { readOrtTrace } from './ort-trace-stream';
 
-/** Profiles are text and parsed whole; one run of a large model is a few MB, many runs stay far below this. */
+/** One profiled run of a large model is a few MB; the reader streams, so this bounds time, not memory. */
 const MAX_TRACE_BYTES = 256 * 1024 * 1024;
 const LISTED_NAMES = 20;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -26,36 +24,31 @@ export class MeasurementsService {
     private readonly models: ModelsService,
   ) {}
 
-  /** JSON node list, or a multipart ONNX Runtime trace: one route, told apart by the content type. */
-  async add(tenantId: string, slug: string, req: Request): Promise<MeasurementsWrittenDto> {
+  /** A JSON node list, validated at the controller. */
+  async addNodes(tenantId: string, slug: string, dto: CreateMeasurementsDto): Promise<MeasurementsWrittenDto> {
     const platform = await this.platforms.resolveWritable(tenantId, slug);
-    if ((req.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/form-data')) {
-      return this.addTrace(tenantId, platform.id, req);
-    }
-    const dto = await validateBody(CreateMeasurementsDto, req.body);
     return this.write(platform.id, tenantId, dto.modelId, dto.nodes, 'upload');
   }
 
-  private async addTrace(tenantId: string, platformId: string, req: IncomingMessage): Promise<MeasurementsWrittenDto> {
-    const upload = await receiveUpload(
-      req,
+  /** An ONNX Runtime profile, read event by event while it streams in (never held whole), and its `modelId`. */
+  async addTrace(tenantId: string, slug: string, body: MultipartUpload): Promise<MeasurementsWrittenDto> {
+    const platform = await this.platforms.resolveWritable(tenantId, slug);
+    const upload = await body.receive(
       { fileField: 'trace', maxFileBytes: MAX_TRACE_BYTES, limitName: 'the trace size limit' },
-      readAll,
+      (file) =>
+        readOrtTrace(file).catch((error: unknown) => {
+          if (error instanceof TraceFormatError) {
+            throw new PlatformsError(PlatformsErrorCode.BAD_TRACE, `trace: ${error.message}`);
+          }
+          throw error;
+        }),
     );
     const modelId = upload.fields.modelId;
     if (!modelId || !UUID.test(modelId)) {
       throw new PlatformsError(PlatformsErrorCode.BAD_FIELD, "multipart field 'modelId' must be a model's uuid");
     }
-    let parsed;
-    try {
-      parsed = parseOrtTrace(JSON.parse(upload.result.toString('utf8')));
-    } catch (error) {
-      if (error instanceof TraceFormatError || error instanceof SyntaxError) {
-        throw new PlatformsError(PlatformsErrorCode.BAD_TRACE, `trace: ${error.message}`);
-      }
-      throw error;
-    }
-    const written = await this.write(platformId, tenantId, modelId, parsed.nodes, 'trace');
+    const parsed = upload.result;
+    const written = await this.write(platform.id, tenantId, modelId, parsed.nodes, 'trace');
     return { ...written, runsTotal: parsed.runsTotal, runsUsed: parsed.runsUsed };
   }
 
@@ -135,10 +128,4 @@ function toMeasurementDto(m: MeasurementEntity): MeasurementDto {
     source: m.source,
     jobId: m.jobId,
   };
-}
-
-async function readAll(file: AsyncIterable<Uint8Array>): Promise<Buffer> {
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of file) chunks.push(chunk);
-  return Buffer.concat(chunks);
 }

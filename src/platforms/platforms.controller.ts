@@ -14,6 +14,8 @@ import type { Request } from 'express';
 import { CurrentPrincipal, Principal } from '../auth/principal';
 import { ApiErrors } from '../common/api-errors.decorator';
 import { PageQueryDto } from '../common/pagination';
+import { isMultipart, multipartOf } from '../common/upload';
+import { validateBody } from '../common/validate-body';
 import { MeasurementsService } from './measurements.service';
 import {
   CreateMeasurementsDto,
@@ -91,7 +93,11 @@ export class PlatformsController {
     @Param('slug') slug: string,
     @Req() req: Request,
   ): Promise<MeasurementsWrittenDto> {
-    return this.measurements.add(principal.tenantId, slug, req);
+    // One route, two bodies, told apart by the content type here at the edge; the service gets each parsed.
+    if (isMultipart(req)) return this.measurements.addTrace(principal.tenantId, slug, multipartOf(req));
+    return validateBody(CreateMeasurementsDto, req.body).then((dto) =>
+      this.measurements.addNodes(principal.tenantId, slug, dto),
+    );
   }
 
   @Get(':slug/measurements')

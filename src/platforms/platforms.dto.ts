@@ -6,8 +6,9 @@ import {
   IsIn,
   IsArray,
   IsInt,
+  IsNotIn,
+  Min,
   IsNumber,
-  IsOptional,
   IsPositive,
   IsString,
   IsUUID,
@@ -18,17 +19,29 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageQueryDto } from '../common/pagination';
+import { INT32_MAX, Optional } from '../common/validation';
 import { PLATFORM_KINDS, PlatformKind } from './entities/platform.entity';
 import { GRAPH_OPTIMIZATIONS, GraphOptimization, Runtime, RUNTIMES } from './runtime';
+import { MAX_SCALE, MIN_SCALE, RESERVED_PLATFORM_SLUGS } from './platform-limits';
+
+/** A node slower than 1000 s is a unit mistake, not a measurement; the cap keeps every sum finite. */
+const MAX_NODE_US = 1e9;
+/** A whole model slower than a day is a unit mistake; calibration fits a scale from these. */
+const MAX_MODEL_MS = 86_400_000;
 
 export class CalibrationPointDto {
   @ApiProperty({ format: 'uuid', description: 'a model the tenant uploaded (or a reference model)' })
   @IsUUID()
   modelId: string;
 
-  @ApiProperty({ example: 41.2, description: 'whole-model latency measured on the real device, ms (> 0)' })
+  @ApiProperty({
+    example: 41.2,
+    maximum: MAX_MODEL_MS,
+    description: 'whole-model latency measured on the real device, ms (> 0)',
+  })
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @IsPositive()
+  @Max(MAX_MODEL_MS)
   totalMs: number;
 }
 
@@ -36,6 +49,9 @@ export class CreatePlatformDto {
   @ApiProperty({ example: 'pixel-7', description: 'unique per tenant; names the platform everywhere in the API' })
   @Matches(/^(?!ref-)[a-z0-9][a-z0-9-]{0,62}$/, {
     message: "slug must be 1-63 lowercase letters, digits or '-', and not start with the reserved 'ref-'",
+  })
+  @IsNotIn(RESERVED_PLATFORM_SLUGS, {
+    message: `slug must not be one of ${RESERVED_PLATFORM_SLUGS.join(', ')}: those name routes under /v1/platforms`,
   })
   slug: string;
 
@@ -50,7 +66,7 @@ export class CreatePlatformDto {
   kind: PlatformKind;
 
   @ApiPropertyOptional({ default: '' })
-  @IsOptional()
+  @Optional()
   @IsString()
   @MaxLength(2000)
   description?: string;
@@ -63,7 +79,12 @@ export class CreatePlatformDto {
   @IsString({ message: 'derivedFrom (the base platform slug) is required with scale' })
   derivedFrom?: string;
 
-  @ApiPropertyOptional({ example: 4.5, description: 'with derivedFrom: latency multiplier (> 0)' })
+  @ApiPropertyOptional({
+    example: 4.5,
+    minimum: MIN_SCALE,
+    maximum: MAX_SCALE,
+    description: 'with derivedFrom: latency multiplier',
+  })
   @ValidateIf(
     (o: CreatePlatformDto) => o.scale !== undefined || (o.derivedFrom !== undefined && o.calibration === undefined),
   )
@@ -71,15 +92,15 @@ export class CreatePlatformDto {
     { allowNaN: false, allowInfinity: false },
     { message: 'scale must be a finite number; give it with derivedFrom' },
   )
-  @IsPositive()
-  @Max(1e6)
+  @Min(MIN_SCALE)
+  @Max(MAX_SCALE)
   scale?: number;
 
   @ApiPropertyOptional({
     type: [CalibrationPointDto],
     description: 'with derivedFrom, instead of scale: fit the scale to whole-model latencies measured on the device',
   })
-  @IsOptional()
+  @Optional()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(100)
@@ -92,7 +113,7 @@ export class CreatePlatformDto {
     default: 'onnxruntime',
     description: "the runtime its latencies describe; a derived platform's is its base's",
   })
-  @IsOptional()
+  @Optional()
   @IsIn(RUNTIMES)
   runtime?: Runtime;
 
@@ -102,7 +123,7 @@ export class CreatePlatformDto {
       'onnxruntime only: the mode it answers for by default (`all` for a CPU, `disabled` otherwise); ' +
       "a derived platform's is its base's",
   })
-  @IsOptional()
+  @Optional()
   @IsIn(GRAPH_OPTIMIZATIONS)
   defaultGraphOptimization?: GraphOptimization;
 }
@@ -182,27 +203,31 @@ export class NodeMeasurementDto {
   @IsString()
   node: string;
 
-  @ApiProperty({ example: 1794, description: 'median latency in microseconds (> 0)' })
+  @ApiProperty({ example: 1794, maximum: MAX_NODE_US, description: 'median latency in microseconds (> 0)' })
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @IsPositive()
+  @Max(MAX_NODE_US)
   medianUs: number;
 
-  @ApiPropertyOptional()
-  @IsOptional()
+  @ApiPropertyOptional({ maximum: MAX_NODE_US })
+  @Optional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @IsPositive()
+  @Max(MAX_NODE_US)
   p10Us?: number;
 
-  @ApiPropertyOptional()
-  @IsOptional()
+  @ApiPropertyOptional({ maximum: MAX_NODE_US })
+  @Optional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @IsPositive()
+  @Max(MAX_NODE_US)
   p90Us?: number;
 
-  @ApiPropertyOptional()
-  @IsOptional()
+  @ApiPropertyOptional({ maximum: INT32_MAX })
+  @Optional()
   @IsInt()
   @IsPositive()
+  @Max(INT32_MAX)
   runs?: number;
 }
 
@@ -212,6 +237,7 @@ export class CreateMeasurementsDto {
   modelId: string;
 
   @ApiProperty({ type: [NodeMeasurementDto] })
+  @IsArray()
   @ValidateNested({ each: true })
   @ArrayMinSize(1)
   @ArrayMaxSize(100_000)
@@ -269,7 +295,7 @@ export class MeasurementsWrittenDto {
 
 export class MeasurementsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'only this model' })
-  @IsOptional()
+  @Optional()
   @IsUUID()
   modelId?: string;
 }

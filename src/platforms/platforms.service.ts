@@ -7,6 +7,7 @@ import { CalibrationPointDto, CreatePlatformDto, PlatformDto } from './platforms
 import { fitScale } from '../predictions/calibration';
 import { PredictionsService } from '../predictions/predictions.service';
 import { PlatformDirectory } from './platform-directory';
+import { MAX_SCALE, MIN_SCALE } from './platform-limits';
 import { PlatformsError, PlatformsErrorCode } from './platforms.error';
 import { defaultGraphOptimizationFor, GraphOptimization, runtimeHasModes } from './runtime';
 
@@ -72,12 +73,22 @@ export class PlatformsService {
     const measured = [];
     for (const p of points) {
       const baseMs = await this.predictions.totalMs(tenantId, p.modelId, base);
-      if (!(baseMs > 0)) {
-        throw new PlatformsError(PlatformsErrorCode.BAD_FIELD, `model '${p.modelId}' takes 0 ms on '${base.slug}'`);
+      if (!(baseMs > 0) || !Number.isFinite(baseMs)) {
+        throw new PlatformsError(
+          PlatformsErrorCode.BAD_FIELD,
+          `model '${p.modelId}' takes ${baseMs} ms on '${base.slug}': it cannot calibrate a scale`,
+        );
       }
       measured.push({ modelId: p.modelId, measuredMs: p.totalMs, baseMs });
     }
-    return fitScale(measured);
+    const fit = fitScale(measured);
+    if (!(fit.scale >= MIN_SCALE && fit.scale <= MAX_SCALE)) {
+      throw new PlatformsError(
+        PlatformsErrorCode.BAD_FIELD,
+        `calibration fits scale ${fit.scale.toPrecision(3)}, outside [${MIN_SCALE}, ${MAX_SCALE}]: check the units (ms)`,
+      );
+    }
+    return fit;
   }
 
   async list(tenantId: string, limit: number, offset: number): Promise<Page<PlatformDto>> {

@@ -7,7 +7,7 @@ import {
   opClassOf,
   withClassOneHot,
 } from './encoding';
-import { conv3x3, depthwise, gemm, maxPool, node } from './test-nodes';
+import { conv3x3, depthwise, gemm, maxPool, node } from '../../test/support/test-nodes';
 
 const at = (x: Float64Array, name: (typeof FEATURE_NAMES)[number]): number => x[FEATURE_NAMES.indexOf(name)];
 

@@ -1,6 +1,6 @@
 import { computeMetrics, HeldOutModel, leaveOneModelOut, metricsByKind, nodeKind } from './metrics';
 import { TrainRow } from './predictor';
-import { node } from './test-nodes';
+import { node } from '../../test/support/test-nodes';
 
 describe('metrics', () => {
   it('by hand: MAPE over nodes ≥ 5 µs, time-weighted over all, within ±10/25%, model-level', () => {

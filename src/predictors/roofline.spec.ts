@@ -1,7 +1,7 @@
 import { DEFAULT_MLP_OPTIONS } from './mlp';
 import { predictJs, TrainRow, trainPredictor } from './predictor';
 import { fitRoofline, movedBytes, rooflineUs } from './roofline';
-import { node } from './test-nodes';
+import { node } from '../../test/support/test-nodes';
 
 /** A fully-connected layer [1, k] × [k, n]: k·n MACs, weights dominate the bytes (memory-bound). */
 const fc = (k: number, n: number) => node('Gemm', [1, k], [1, n], { weight: [k, n], macs: k * n });

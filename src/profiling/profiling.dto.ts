@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { IsInt, IsUUID, Max, Min } from 'class-validator';
+import { Optional } from '../common/validation';
 
 export const MAX_PROFILE_RUNS = 1000;
 export const MAX_PROFILE_THREADS = 256;
@@ -10,14 +11,14 @@ export class ProfileRequestDto {
   modelId: string;
 
   @ApiPropertyOptional({ default: 20, minimum: 1, maximum: MAX_PROFILE_RUNS, description: 'Measured runs' })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(1)
   @Max(MAX_PROFILE_RUNS)
   runs: number = 20;
 
   @ApiPropertyOptional({ default: 3, minimum: 0, maximum: 100, description: 'Runs before the measured ones' })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(0)
   @Max(100)
@@ -28,7 +29,7 @@ export class ProfileRequestDto {
     maximum: MAX_PROFILE_THREADS,
     description: 'ONNX Runtime intra-op threads (default: the available parallelism of the worker that runs it)',
   })
-  @IsOptional()
+  @Optional()
   @IsInt()
   @Min(1)
   @Max(MAX_PROFILE_THREADS)

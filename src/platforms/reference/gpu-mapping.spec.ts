@@ -1,6 +1,6 @@
-import { node } from '../../predictors/test-nodes';
+import { node } from '../../../test/support/test-nodes';
 import { mapGpuModuleRows, modulePathOf } from './gpu-mapping';
-import type { CsvRow } from './reference-data';
+import type { CsvRow } from './types';
 import { loadReferenceMeasurements } from './reference-data';
 
 const row = (path: string, opType: string, medianUs: number): CsvRow => ({

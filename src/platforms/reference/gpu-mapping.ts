@@ -20,7 +20,7 @@
  *    reported. Functional ops (residual Add, torch.flatten, concat) have no GPU row: those ONNX nodes stay unmeasured.
  */
 import { NodeFeatures } from '../../onnx/types';
-import type { CsvRow, NodeMeasurement, UnmappedRow } from './reference-data';
+import type { CsvRow, NodeMeasurement, UnmappedRow } from './types';
 
 /** Module path of an ONNX node name, or undefined when the name carries no scope (`Identity_3`). */
 export function modulePathOf(nodeName: string): string | undefined {

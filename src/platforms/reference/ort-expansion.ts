@@ -6,7 +6,7 @@
  * whole profile.
  */
 import { IngestedModel } from '../../onnx/ingest';
-import type { CsvRow } from './reference-data';
+import type { CsvRow } from './types';
 
 /** CSV node name → ONNX node name, for the rows of inlined HardSwish functions. */
 export function hardSwishExpansion(rows: CsvRow[], model: IngestedModel): Map<string, string> {

@@ -9,6 +9,9 @@ import { IngestedModel, ingestOnnx } from '../../onnx/ingest';
 import { mapGpuModuleRows } from './gpu-mapping';
 import { hardSwishExpansion } from './ort-expansion';
 import type { GraphOptimization, Runtime } from '../runtime';
+import type { CsvRow, NodeMeasurement, UnmappedRow } from './types';
+
+export type { CsvRow, NodeMeasurement, UnmappedRow } from './types';
 
 /** Walks up from here to the package root, so this works from src/ (Jest, run-ts) and from dist/src/ (build). */
 export function findPackageRoot(start: string = __dirname): string {
@@ -107,8 +110,6 @@ export function referenceGraphs(): ReferenceGraph[] {
   return graphs;
 }
 
-export type CsvRow = Record<string, string>;
-
 /**
  * The reference CSVs are plain: no quotes, no embedded commas (checked: `grep -c '"'` is 0 for every file and
  * every line has the header's field count), so a split on ',' is exact. A row with another field count throws.
@@ -143,26 +144,6 @@ export function loadReferenceGraph(graph: ReferenceGraph): Promise<IngestedModel
     graphCache.set(graph.file, loaded);
   }
   return loaded;
-}
-
-export interface NodeMeasurement {
-  model: string;
-  /** ONNX node unique name, as buildGraph produces it. */
-  node: string;
-  opType: string;
-  medianUs: number;
-  p10Us: number;
-  p90Us: number;
-  runs: number;
-}
-
-/** A CSV row that names no node of its graph; `reason` says why. */
-export interface UnmappedRow {
-  model: string;
-  node: string;
-  opType: string;
-  medianUs: number;
-  reason: string;
 }
 
 export interface WholeModelMeasurement {

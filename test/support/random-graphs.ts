@@ -2,8 +2,8 @@
  * Seeded random graphs and networks for the property tests and the solver bench, and the exhaustive reference
  * search the solvers are checked against. Not used by the service.
  */
-import { evaluatePrepared, placeConstants, PreparedGraph } from './cost-model';
-import { AllowedTiers, PlanGraph, PlanNetwork, PlanTensor, Solution } from './types';
+import { evaluatePrepared, placeConstants, PreparedGraph } from '../../src/planning/cost-model';
+import { AllowedTiers, PlanGraph, PlanNetwork, PlanTensor, Solution } from '../../src/planning/types';
 
 const logUniform = (r: () => number, lo: number, hi: number): number => lo * Math.pow(hi / lo, r());
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];

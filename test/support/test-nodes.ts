@@ -2,7 +2,7 @@
  * Hand-built NodeFeatures for the predictor specs: the shapes and counts a real export would give, written out so
  * a spec states exactly which numbers it expects the encoding to see.
  */
-import { AttributeValue, NodeFeatures } from '../onnx/types';
+import { AttributeValue, NodeFeatures } from '../../src/onnx/types';
 
 let counter = 0;
 
