@@ -124,12 +124,24 @@ describe('predictions on the reference platforms (e2e)', () => {
       const res = await api(t).post('/v1/predictions').set(bearer(key)).send({ modelId: upload.body.id, platform });
       expect(res.status).toBe(200);
       expect(res.body.nodes).toHaveLength(upload.body.nodeCount);
-      expect(res.body.predictorId).toEqual(expect.any(String));
+      // A graph whose every node its reference twin measured needs no predictor.
+      const predicted = (res.body.nodes as { source: string }[]).some((n) => n.source === 'predicted');
+      expect(res.body.predictorId).toEqual(predicted ? expect.any(String) : null);
       for (const n of res.body.nodes as { latencyUs: number; source: string }[]) {
         expect(Number.isFinite(n.latencyUs) && n.latencyUs >= 0).toBe(true);
-        expect(['predicted', 'constant']).toContain(n.source);
+        // An upload of a reference graph finds that graph's measurements by its fingerprint.
+        expect(['predicted', 'measured', 'constant', 'fused']).toContain(n.source);
       }
       expect(res.body.totalMs).toBeGreaterThan(0);
+      // The CPUs answer for the deployed runtime: kernels whose costs add up to the total, nodes included once.
+      if (platform !== 'ref-h200') {
+        expect(res.body.graphOptimization).toBe('all');
+        const kernels = res.body.kernels as { nodes: string[]; latencyUs: number }[];
+        const kernelUs = kernels.reduce((sum, k) => sum + k.latencyUs, 0);
+        expect(kernelUs / 1000).toBeCloseTo(res.body.totalMs, 6);
+        const inKernels = kernels.flatMap((k) => k.nodes);
+        expect(new Set(inKernels).size).toBe(inKernels.length);
+      }
     }
   });
 });

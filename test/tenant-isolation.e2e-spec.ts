@@ -43,6 +43,8 @@ interface TenantObjects {
   planId: string;
   jobId: string;
   keyId: string;
+  /** A tier of tenant A's plan (its partitions are named by tier). */
+  tier: string;
 }
 const ID_OF: Record<string, keyof TenantObjects> = {
   models: 'modelId',
@@ -51,6 +53,7 @@ const ID_OF: Record<string, keyof TenantObjects> = {
   plans: 'planId',
   jobs: 'jobId',
   'api-keys': 'keyId',
+  partitions: 'tier',
 };
 
 function fillPath(path: string, a: TenantObjects): string {
@@ -102,7 +105,7 @@ describe('tenant isolation over every route of the OpenAPI document (e2e)', () =
     const jobId = (
       await api(t).post('/v1/platforms/phone/profile').set(bearer(aKey)).send({ modelId, runs: 1 }).expect(202)
     ).body.jobId;
-    a = { modelId, slug: 'phone', networkId, planId, jobId, keyId: tenantA.id };
+    a = { modelId, slug: 'phone', networkId, planId, jobId, keyId: tenantA.id, tier: 'end' };
     const revoked = await createTenantKey(t, 'iso-revoked');
     await api(t).get('/v1/models').set(bearer(revoked.key)).expect(200);
     await api(t).delete(`/v1/api-keys/${revoked.id}`).set(bearer(t.adminKey)).expect(204);

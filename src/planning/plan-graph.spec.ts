@@ -9,7 +9,7 @@ const feature = (index: number, name: string, inputs: string[], out: string, sha
     attributes: {},
     inputs,
     inputShapes: [],
-    outputs: [{ name: out, shape, bytes: 0 }],
+    outputs: [{ name: out, shape, bytes: 0, elemType: 1 }],
     macs: 0,
     params: 0,
     inBytes: 0,
@@ -37,10 +37,10 @@ describe('planGraphFromFeatures', () => {
       ['b', false, [20, 2]],
     ]);
     expect(g.tensors).toEqual([
-      { name: 'x', producer: -1, consumers: [1], elements: 3, isModelOutput: false },
-      { name: 'w', producer: 0, consumers: [1], elements: 4, isModelOutput: false },
-      { name: 'y', producer: 1, consumers: [2, 2], elements: 8, isModelOutput: false },
-      { name: 'z', producer: 2, consumers: [], elements: 2, isModelOutput: true },
+      { name: 'x', producer: -1, consumers: [1], elements: 3, elemType: 1, isModelOutput: false },
+      { name: 'w', producer: 0, consumers: [1], elements: 4, elemType: 1, isModelOutput: false },
+      { name: 'y', producer: 1, consumers: [2, 2], elements: 8, elemType: 1, isModelOutput: false },
+      { name: 'z', producer: 2, consumers: [], elements: 2, elemType: 1, isModelOutput: true },
     ]);
   });
 
