@@ -24,7 +24,9 @@ describe('architecture fingerprint (e2e)', () => {
   it('lets an upload of a reference architecture use that model’s reference measurements', async () => {
     // The reference model, graph-only, as the seeder stores it; its measurements on a platform, as the seeder writes.
     const graphOnly = await ingestOnnx(createReadStream(fixturePath('graphs', 'squeezenet1_1.onnx')));
-    const reference = await t.app.get(ModelsService).store(null, 'squeezenet1_1', graphOnly, 'squeezenet1_1.onnx');
+    // A name of its own: reference names are unique, and on a shared server database another spec seeded the real one.
+    const name = `squeezenet1_1-${process.pid}-${Date.now().toString(36)}`;
+    const reference = await t.app.get(ModelsService).store(null, name, graphOnly, 'squeezenet1_1.onnx');
     // A slug of its own: on a shared server database other specs' tenants have a 'phone' too.
     const slug = `phone-${process.pid}-${Date.now().toString(36)}`;
     await api(t).post('/v1/platforms').set(bearer(key)).send({ slug, name: 'Phone', kind: 'cpu' }).expect(201);
