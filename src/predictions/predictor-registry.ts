@@ -11,23 +11,10 @@ import {
   PredictorArtifact,
   releasePredictor,
 } from '../predictors/predictor-runtime';
-import type { KernelGrouping } from '../kernels';
-import type { NodeFeatures } from '../onnx/types';
-import { loadDeployedModel } from './deployed-models';
+import { DeployedLatencyModel, loadDeployedModel } from './deployed-models';
 import { PredictorEntity, PredictorNetworkEntity } from './entities/predictor.entity';
 
 export const REFERENCE_PREDICTORS = join(REFERENCE_DIR, 'predictors');
-
-/**
- * What turns a model's per-node (`disabled`) latencies into the latencies of the kernels ONNX Runtime runs at
- * `all`, for one platform: the fitted kernel cost model stored beside its predictor.
- */
-export interface DeployedLatencyModel {
-  id: string;
-  /** The NCHWc block the platform's kernels were grouped with (it decides where ORT puts reorders). */
-  nchwcBlockSize: number;
-  kernelLatencies(grouping: KernelGrouping, features: NodeFeatures[], disabledNodeUs: Float64Array): Float64Array;
-}
 
 /**
  * Finds a platform's active predictor. Reference platforms use the committed predictors trained by

@@ -4,7 +4,7 @@
  * fail fast with the reason, before a byte is allocated, rather than take a worker down. Pure: no Nest.
  */
 import { ELEMENT_BYTES, OnnxDataType } from '../onnx/types';
-import type { ModelParts } from './rebuild-model';
+import type { ModelParts } from './parts';
 import type { TensorSpec } from './synth-tensor';
 
 export interface RebuildLimits {

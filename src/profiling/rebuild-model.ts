@@ -4,38 +4,13 @@
  * dims (see synth-tensor.ts). Pure: no Nest, no database.
  */
 import { onnx } from 'onnx-proto';
-import type { AttributeValue, Dim, OpsetImport, TensorStub } from '../onnx/types';
+import type { AttributeValue, TensorStub } from '../onnx/types';
 import { seededRandom } from '../common/seeded-random';
+import type { ModelParts, PartNode, PartValueInfo } from './parts';
 import { RebuildLimits, rebuildOverLimit } from './rebuild-limits';
-import { tensorProto, TensorSpec } from './synth-tensor';
+import { tensorProto } from './synth-tensor';
 
-export interface PartValueInfo {
-  name: string;
-  elemType: number;
-  shape: Dim[] | null;
-}
-
-export interface PartNode {
-  /** The stored unique name: ORT's profile names its events after it, so they match our nodes exactly. */
-  name: string;
-  opType: string;
-  domain: string;
-  /** '' marks an omitted optional input, as in ONNX. */
-  inputs: string[];
-  outputs: string[];
-  attributes: Record<string, AttributeValue>;
-}
-
-export interface ModelParts {
-  irVersion: number;
-  opsets: OpsetImport[];
-  /** Graph inputs that are not initializers. */
-  inputs: PartValueInfo[];
-  outputs: PartValueInfo[];
-  /** In topological order (ONNX requires it). */
-  nodes: PartNode[];
-  initializers: TensorSpec[];
-}
+export type { ModelParts, PartNode, PartValueInfo } from './parts';
 
 export interface RebuildOptions {
   /** Seed of the synthesised values (default 1): the same parts and seed give the same bytes. */
