@@ -3,8 +3,15 @@
  * file (tests, the CLI). Both go through `storedGraph`, so what the API cuts is what the tests cut.
  */
 import type { IngestedModel } from '../onnx/ingest';
-import type { AttributeValue, Dim, OpsetImport, TensorData } from '../onnx/types';
-import { GraphInitializer, GraphValue, PartitionsError, PartitionsErrorCode, StoredGraph } from './types';
+import type { Dim, OpsetImport, TensorData } from '../onnx/types';
+import {
+  GraphInitializer,
+  GraphNodePart,
+  GraphValue,
+  PartitionsError,
+  PartitionsErrorCode,
+  StoredGraph,
+} from './types';
 
 export interface StoredModelRow {
   irVersion: number | null;
@@ -12,16 +19,6 @@ export interface StoredModelRow {
   fileName: string | null;
   inputs: GraphValue[];
   outputs: GraphValue[];
-}
-
-export interface StoredNodeRow {
-  name: string;
-  opType: string;
-  domain: string;
-  inputs: string[];
-  outputs: { name: string; elemType?: number; shape: Dim[] | null }[];
-  attributes: Record<string, AttributeValue>;
-  isConstant: boolean;
 }
 
 export interface StoredInitializerRow {
@@ -34,7 +31,7 @@ export interface StoredInitializerRow {
 
 export function storedGraph(
   model: StoredModelRow,
-  nodes: StoredNodeRow[],
+  nodes: GraphNodePart[],
   initializers: StoredInitializerRow[],
 ): StoredGraph {
   if (model.irVersion === null || model.opsetImports === null || model.fileName === null) {
